@@ -90,6 +90,13 @@ struct admin_check {
                                  * keeps them, unless effective waits */
         int effective;          /* YYYYMMDD: they lapse on that day; 0: at
                                  * the save */
+        bool mark_applies;      /* ?editorial=1 would be honoured: the text
+                                 * goes live now over the text residents
+                                 * read, which the file holds (or a live
+                                 * fix); admin_save_as ignores it else */
+        int waiting;            /* YYYYMMDD: the file holds a text waiting
+                                 * for that date, which this save would
+                                 * replace (not a live fix); else 0 */
     } lapse;
 };
 
@@ -105,6 +112,13 @@ struct admin_check {
  * admin_check_free(), also after -1. */
 int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
                 size_t len, struct admin_check *out);
+
+/* admin_check, and live_fix: the text is checked as a fix of the live
+ * version (admin_fix_live, the editor's 只改在用版本) rather than a save of
+ * rel's file, so that the notice on practice passes says what that route
+ * does with the mark (it applies though the file holds a waiting text). */
+int admin_check_as(struct db *db, const char *root, int today, const char *rel, const char *text,
+                   size_t len, bool live_fix, struct admin_check *out);
 
 void admin_check_free(struct admin_check *c);
 

@@ -83,6 +83,7 @@ int practice_play_readiness_json(struct db *db, char **out);
  * passes are held to. */
 struct practice_play_lapse {
     bool live;          /* id has a live version, not of this very hash */
+    char live_hash[65]; /* that version's hash, "" when !live */
     bool changes;       /* the text's passes would be held to another key */
     int passes;         /* active staff with a whole pass on the live key
                          * (every scenario of the practice file in use,

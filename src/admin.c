@@ -1116,6 +1116,43 @@ static int admin_lapse_who(struct strbuf *sb, int n, int p)
                  : strbuf_printf(sb, "%d 名工作人员已做对的部分练习题", p);
 }
 
+/* the waiting text the file at ?1 holds, by its hash ?2: its date */
+static const char sql_waiting_date[] = "SELECT effective FROM schedule WHERE path = ?1 AND hash = ?2";
+
+/* Whether the mark 只改了错别字或措辞 would be honoured for a text going
+ * live now (a->mark_applies), as admin_save_as decides it: the file at
+ * path must hold the live version's text; and when it holds a text
+ * waiting for its date instead, that date (a->waiting). A live fix
+ * (admin_fix_live) writes over the waiting text by design: it applies.
+ * The notice said 勾上……保留 where the save then ignored the box (the
+ * admin had removed the waiting text's date, or 撤回排期 and edited). 0 or
+ * -1 (memory, the database). */
+static int admin_lapse_mark(struct db *db, const char *rel, const char *path, bool live_fix,
+                            const struct practice_play_lapse *l, struct admin_lapse *a)
+{
+    char *text = NULL, *day = NULL, hash[65];
+    size_t len = 0;
+    int r;
+
+    a->mark_applies = live_fix;
+    a->waiting = 0;
+    if (live_fix)
+        return 0;
+    /* unreadable or too large: no live text there, as the save finds it */
+    if ((r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len)) != 0)
+        return r < 0 && errno == ENOMEM ? -1 : 0;
+    library_hash(text, len, hash);
+    free(text);
+    a->mark_applies = l->live_hash[0] && strcmp(hash, l->live_hash) == 0;
+    if (a->mark_applies)
+        return 0;
+    if (admin_query_one(db, sql_waiting_date, rel, hash, &day) != 0)
+        return -1;
+    a->waiting = day ? atoi(day) : 0;
+    free(day);
+    return 0;
+}
+
 /* What saving the text would do to the staff's practice passes (网页模拟,
  * the AB岗 grid), said before the save as a warning at line 1: an admin
  * who fixed a condition found the hall short the next morning, told
@@ -1123,7 +1160,8 @@ static int admin_lapse_who(struct strbuf *sb, int n, int p)
  * key than the live version's and active staff hold passes there (one
  * query, practice_play_lapse_read); never an error. 0, or -1 (nothing
  * said then, out->lapse.said false). */
-static int admin_check_lapse(struct db *db, int today, const char *rel, struct admin_check *out)
+static int admin_check_lapse(struct db *db, int today, const char *rel, const char *path, bool live_fix,
+                             struct admin_check *out)
 {
     const struct procedure *p = out->model;
     struct practice_play_lapse l;
@@ -1152,9 +1190,21 @@ static int admin_check_lapse(struct db *db, int today, const char *rel, struct a
     a->left = l.left;
     a->effective = store_scheduled(p->effective, today) ? p->effective : 0;
     e = a->effective;
+    if (!e && admin_lapse_mark(db, rel, path, live_fix, &l, a) != 0)
+        goto out;
     if (strbuf_puts(&sb, "练习：") != 0)
         goto out;
-    if (!e && a->wording_only) {
+    if (!e && a->wording_only && !a->mark_applies) {
+        /* the box would be ignored: the file holds another text than the
+         * one residents read (admin_save_as) */
+        if ((a->waiting ? strbuf_printf(&sb, "这次只改了办理条件、材料或字段的文字，但文件里现在是 %04d-%02d-%02d "
+                                             "生效的新版本（排期）：这样保存，这段文字马上上线、不再排期，",
+                                        a->waiting / 10000 % 10000, a->waiting / 100 % 100, a->waiting % 100)
+                        : strbuf_puts(&sb, "这次只改了办理条件、材料或字段的文字，但文件里现在的内容不是在用的版本，")) != 0 ||
+            strbuf_puts(&sb, "勾上「只改了错别字或措辞」也按更新算，保存后，") != 0 ||
+            admin_lapse_who(&sb, l.passes, l.partial) != 0)
+            goto out;
+    } else if (!e && a->wording_only) {
         /* the one case the box decides */
         if (strbuf_puts(&sb, "这次只改了办理条件、材料或字段的文字。勾上「只改了错别字或措辞」再保存，") != 0 ||
             admin_lapse_who(&sb, l.passes, l.partial) != 0 ||
@@ -1198,6 +1248,10 @@ static int admin_check_lapse(struct db *db, int today, const char *rel, struct a
     if (!e && !a->wording_only &&
         strbuf_puts(&sb, "勾上「只改了错别字或措辞」也保留不了：只有只改了文字的修改才能保留练习通过。") != 0)
         goto out;
+    if (!e && a->wording_only && a->waiting &&
+        strbuf_puts(&sb, "只改在用版本的错字、保留排期的新版本的话，请点「重新载入文件」，再点排期说明旁的"
+                         "「只改在用版本（排期的新版本不变）」，改好后勾上再保存，练习通过保留。") != 0)
+        goto out;
     if (!(msg = strbuf_take(&sb)) || diag_warn(&out->diags, rel, 1, "%s", msg) != 0)
         goto out;
     a->said = true;
@@ -1212,6 +1266,12 @@ out:
 
 int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
                 size_t len, struct admin_check *out)
+{
+    return admin_check_as(db, root, today, rel, text, len, false, out);
+}
+
+int admin_check_as(struct db *db, const char *root, int today, const char *rel, const char *text,
+                   size_t len, bool live_fix, struct admin_check *out)
 {
     struct library_edit edit = {rel, text, len, false};
     struct library lib;
@@ -1259,7 +1319,7 @@ int admin_check(struct db *db, const char *root, int today, const char *rel, con
         out->model = f->model;
         f->model = NULL;
         /* a notice, not the check: the save goes on without it */
-        if (admin_check_lapse(db, today, rel, out) != 0)
+        if (admin_check_lapse(db, today, rel, path, live_fix, out) != 0)
             fprintf(stderr, "spkiosk: admin: cannot tell what saving %s does to practice passes\n", rel);
     }
     diag_list_sort(&out->diags);
@@ -1479,9 +1539,12 @@ static void admin_pending_free(struct admin_pending *p)
 static const char sql_live_hash[] =
     "SELECT hash FROM procedures WHERE id = ?1 AND status = 'live'";
 
-int admin_save_prepare(struct db *db, const char *root, const char *rel, const char *text,
-                       size_t len, const char *if_match, struct admin_check *check,
-                       struct admin_saved *res, struct admin_pending **pending)
+/* admin_save_prepare, the text checked as a live fix when live_fix
+ * (admin_check_as) */
+static int admin_save_prepare_as(struct db *db, const char *root, const char *rel, const char *text,
+                                 size_t len, const char *if_match, bool live_fix,
+                                 struct admin_check *check, struct admin_saved *res,
+                                 struct admin_pending **pending)
 {
     struct admin_pending *p;
     int rc = -1;
@@ -1497,7 +1560,7 @@ int admin_save_prepare(struct db *db, const char *root, const char *rel, const c
         rc = 0;
         goto out;
     }
-    if (admin_check(db, root, clock_today(), rel, text, len, check) != 0)
+    if (admin_check_as(db, root, clock_today(), rel, text, len, live_fix, check) != 0)
         goto out;
     if (check->diags.errors > 0 || (!check->model && !admin_rel_special(rel))) {
         res->outcome = ADMIN_INVALID;
@@ -1514,6 +1577,13 @@ int admin_save_prepare(struct db *db, const char *root, const char *rel, const c
 out:
     admin_pending_free(p);
     return rc;
+}
+
+int admin_save_prepare(struct db *db, const char *root, const char *rel, const char *text,
+                       size_t len, const char *if_match, struct admin_check *check,
+                       struct admin_saved *res, struct admin_pending **pending)
+{
+    return admin_save_prepare_as(db, root, rel, text, len, if_match, false, check, res, pending);
 }
 
 int admin_save_commit(struct db *db, const char *root, struct admin_pending *p,
@@ -2011,7 +2081,7 @@ int admin_fix_live(struct db *db, const char *root, const char *rel, const char 
         rc = 0;
         goto out;
     }
-    if ((r = admin_save_prepare(db, root, rel, text, len, if_match, check, res, &p)) != 1) {
+    if ((r = admin_save_prepare_as(db, root, rel, text, len, if_match, true, check, res, &p)) != 1) {
         rc = r;
         goto out;
     }

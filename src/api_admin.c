@@ -538,13 +538,15 @@ static int api_admin_staff_guidance(cJSON *doc, const struct procedure *model)
 static int api_admin_lapse(cJSON *doc, const struct admin_check *c)
 {
     const struct admin_lapse *l = &c->lapse;
-    char day[CLOCK_DAY_LEN];
+    char day[CLOCK_DAY_LEN], wday[CLOCK_DAY_LEN];
     cJSON *o;
 
     if (!l->said)
         return cJSON_AddNullToObject(doc, "practice_lapse") ? 0 : -1;
     if (l->effective)
         clock_day_text(l->effective, day);
+    if (l->waiting)
+        clock_day_text(l->waiting, wday);
     return (o = cJSON_AddObjectToObject(doc, "practice_lapse")) &&
                    cJSON_AddNumberToObject(o, "passes", l->passes) &&
                    cJSON_AddNumberToObject(o, "partial", l->partial) &&
@@ -552,7 +554,10 @@ static int api_admin_lapse(cJSON *doc, const struct admin_check *c)
                    cJSON_AddBoolToObject(o, "short", l->left < 2) &&
                    cJSON_AddBoolToObject(o, "wording_only", l->wording_only) &&
                    (l->effective ? cJSON_AddStringToObject(o, "effective", day)
-                                 : cJSON_AddNullToObject(o, "effective"))
+                                 : cJSON_AddNullToObject(o, "effective")) &&
+                   cJSON_AddBoolToObject(o, "mark_applies", l->mark_applies) &&
+                   (l->waiting ? cJSON_AddStringToObject(o, "waiting", wday)
+                               : cJSON_AddNullToObject(o, "waiting"))
                ? 0
                : -1;
 }
@@ -571,7 +576,7 @@ static bool api_admin_taken_said(const struct diag_list *diags, const char *take
 
 enum MHD_Result api_admin_preview(struct http_request *req)
 {
-    const char *id = http_query(req, "id"), *special = http_query(req, "special"), *cat, *file;
+    const char *id = http_query(req, "id"), *special = http_query(req, "special"), *cat, *file, *fix;
     struct admin_check check;
     enum MHD_Result ret;
     struct db *db;
@@ -620,8 +625,11 @@ enum MHD_Result api_admin_preview(struct http_request *req)
             }
         }
     }
-    if (admin_check(db, api_admin_root, clock_today(), rel, req->body.data, req->body.len,
-                    &check) != 0) {
+    /* ?live_fix=1: the editor's 只改在用版本, whose save is PUT …/live-source
+     * (the mark applies there though the file holds a waiting text) */
+    fix = http_query(req, "live_fix");
+    if (admin_check_as(db, api_admin_root, clock_today(), rel, req->body.data, req->body.len,
+                       !special && fix && strcmp(fix, "1") == 0, &check) != 0) {
         ret = reply_internal(req);
         goto out;
     }

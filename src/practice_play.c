@@ -1616,7 +1616,9 @@ int practice_play_lapse_read(struct db *db, const char *id, const char *hash, co
         r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
         const char *detail = (const char *)sqlite3_column_text(st, 2);
+        const char *lh = (const char *)sqlite3_column_text(st, 0);
         out->live = true;
+        snprintf(out->live_hash, sizeof out->live_hash, "%s", lh ? lh : "");
         out->changes = sqlite3_column_int(st, 1) != 0;
         out->passes = sqlite3_column_int(st, 3);
         out->partial = sqlite3_column_int(st, 4);

@@ -483,13 +483,15 @@ describe('the editor says which passes a save would lapse', () => {
     const r = await nready();
     assert.deepEqual([r.qualified.map((q) => q.user), r.short], [['aide', 'clerk'], false]);
     const rule = await check(RULE);
-    assert.deepEqual(rule.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: false, effective: null });
+    assert.deepEqual(rule.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: false, effective: null,
+      mark_applies: true, waiting: null });
     assert.match(rule.said, /2 名工作人员/);
     assert.match(rule.said, /不足两人/);
     assert.match(rule.said, /勾上「只改了错别字或措辞」也保留不了/);
     // words only: the box would keep them, and the notice says so
     const words = await check(WORDS);
-    assert.deepEqual(words.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: true, effective: null });
+    assert.deepEqual(words.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: true, effective: null,
+      mark_applies: true, waiting: null });
     assert.match(words.said, /勾上「只改了错别字或措辞」再保存，2 名工作人员的练习通过保留/);
     // prose alone, or the live text itself: nothing lapses, nothing said
     assert.deepEqual(await check(PROC.replace('演示用的事项。', '演示用的事项，已改。')), { lapse: null, said: undefined });
@@ -498,13 +500,15 @@ describe('the editor says which passes a save would lapse', () => {
     // is no help there (its going live is an update)
     const eff = day(30);
     const later = await check(`---\neffective: ${eff}\n---\n` + WORDS);
-    assert.deepEqual(later.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: true, effective: eff });
+    assert.deepEqual(later.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: true, effective: eff,
+      mark_applies: false, waiting: null });
     assert.match(later.said, new RegExp(`到 ${eff} 新版本生效时`));
     assert.doesNotMatch(later.said, /勾上「只改了错别字或措辞」再保存/);
     // a disabled account is no one at the window, as on the grid
     nsql("UPDATE users SET disabled = 1 WHERE name = 'aide'");
     try {
-      assert.deepEqual((await check(RULE)).lapse, { passes: 1, partial: 1, left: 0, short: true, wording_only: false, effective: null });
+      assert.deepEqual((await check(RULE)).lapse, { passes: 1, partial: 1, left: 0, short: true, wording_only: false, effective: null,
+      mark_applies: true, waiting: null });
     } finally {
       nsql("UPDATE users SET disabled = 0 WHERE name = 'aide'");
     }
@@ -524,13 +528,64 @@ describe('the editor says which passes a save would lapse', () => {
     await npass(aide, 2);
     await npass(novice, 2);
     const back = await check(PROC);
-    assert.deepEqual(back.lapse, { passes: 2, partial: 0, left: 2, short: false, wording_only: false, effective: null });
+    assert.deepEqual(back.lapse, { passes: 2, partial: 0, left: 2, short: false, wording_only: false, effective: null,
+      mark_applies: true, waiting: null });
     assert.doesNotMatch(back.said, /不足两人/);
     r = await putSource(n, 'one', PROC, { 'If-Match': await etag() });
     assert.equal(r.status, 200, r.text);
     await eventually(n, async () => (await nlisted(n.staff))?.passed !== null, 'PROC live for practice');
     g = await nready();
     assert.deepEqual([g.qualified.map((q) => q.user), g.short], [['aide', 'clerk'], false]);
+  });
+
+  // The file holds a new version waiting for its date, and the admin edits
+  // it in the normal editor into words-only changes of the live text with
+  // no date (or 撤回排期 and fixed a typo): the save ignores the box there
+  // (the file is not the live text), yet the notice said 勾上……保留, and
+  // the passes lapsed. It now says the box does not apply, and points to
+  // 只改在用版本, where it does (the preview is told so by ?live_fix=1).
+  it('says the box cannot keep them when the file holds a waiting text', async () => {
+    const etag = async () => (await get(n, '/api/v1/admin/procedures/one/source')).headers.get('etag');
+    const eff = day(30);
+    const waitingText = `---\neffective: ${eff}\n---\n` + PROC.replace('演示用的事项。', '演示用的事项（新版）。');
+    let r = await putSource(n, 'one', waitingText, { 'If-Match': await etag() });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.scheduled, eff, r.text);
+    await eventually(n, async () => (await nlisted(n.staff))?.upcoming === eff, 'the waiting text');
+    const plain = await check(WORDS);
+    assert.deepEqual(plain.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: true, effective: null,
+      mark_applies: false, waiting: eff });
+    assert.match(plain.said, new RegExp(`文件里现在是 ${eff} 生效的新版本（排期）：这样保存，这段文字马上上线、不再排期`));
+    assert.match(plain.said, /勾上「只改了错别字或措辞」也按更新算，保存后，2 名工作人员的练习通过作废/);
+    assert.match(plain.said, /只改在用版本（排期的新版本不变）/);
+    assert.doesNotMatch(plain.said, /再保存，2 名工作人员的练习通过保留/);
+    // the same text as a live fix: the box applies there
+    const fix = await preview(n, '?id=one&file=alpha/one.md&live_fix=1', WORDS);
+    assert.equal(fix.status, 200, fix.text);
+    assert.deepEqual(fix.body.practice_lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: true,
+      effective: null, mark_applies: true, waiting: null });
+    assert.ok(fix.body.errors.some((d) => /勾上「只改了错别字或措辞」再保存，2 名工作人员的练习通过保留/.test(d.message)), fix.text);
+    // and both notices are what the saves then do: the live fix keeps them
+    const live = (await get(n, '/api/v1/admin/procedures/one/source?version=live')).headers.get('etag').replace(/"/g, '');
+    r = await request(`${n.daemon.url}/api/v1/admin/procedures/one/live-source?file=alpha/one.md&waiting=${sha256(waitingText)}&editorial=1`, {
+      method: 'PUT', body: WORDS,
+      headers: { ...authHeaders(n.admin), 'Content-Type': 'text/markdown; charset=utf-8', 'If-Match': `"${live}"` } });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual([r.body.editorial, r.body.rescheduled], [true, true], r.text);
+    assert.ok(r.body.warnings.some((d) => /再保存，2 名工作人员的练习通过保留/.test(d.message)), r.text);
+    await eventually(n, async () => (await get(n, '/api/v1/procedures/one')).body.hash === sha256(WORDS), 'the live fix');
+    assert.deepEqual((await nready()).qualified.map((q) => q.user), ['aide', 'clerk']);
+    // the normal editor's save of another wording fix over the waiting text
+    const more = WORDS.replace('- 本市户籍', '- 具有本市户籍');
+    const said = await check(more);
+    assert.deepEqual([said.lapse.wording_only, said.lapse.mark_applies, said.lapse.waiting], [true, false, eff]);
+    r = await putSource(n, 'one', more, { 'If-Match': await etag() }, { query: '?editorial=1' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual([r.body.live, r.body.editorial], [true, false], r.text);
+    assert.ok(r.body.warnings.some((d) => /也按更新算/.test(d.message)), r.text);
+    await eventually(n, async () => (await nlisted(n.staff))?.upcoming === null &&
+      (await get(n, '/api/v1/procedures/one')).body.hash === sha256(more), 'the save live for practice');
+    assert.deepEqual((await nready()).qualified, [], 'as the notice said: they lapsed');
   });
 });
 

@@ -200,7 +200,13 @@ describe('the editor\'s note of a waiting version follows its saves', () => {
       // the box, fixed and saved live, and the waiting text back in the box
       // and in the file, still waiting
       const waitingText = await src.inputValue();
+      // its check is told it is a live fix: there the box 只改了错别字或措辞
+      // applies, where a save of the file (which holds the waiting text)
+      // ignores it, and the notice on practice passes says which
+      const fixChecked = page.waitForRequest((r) => /\/api\/v1\/admin\/preview\?.*&live_fix=1/.test(r.url()),
+        { timeout: 10_000 });
       await note.locator('#fix-live').click();
+      await fixChecked;
       await poll(async () => assert.match(await src.inputValue(), /迁移登记的简介/));
       assert.doesNotMatch(await src.inputValue(), /effective/);
       assert.match(await note.innerText(), /编辑框里现在是在用的版本.*2099-02-01 生效的新版本原样留在文件里/);
