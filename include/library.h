@@ -272,6 +272,11 @@ int library_open_beneath(const char *dir, const char *rel, int flags);
  * errno set. The caller frees *out. */
 int library_read_file(const char *path, size_t max, char **out, size_t *len);
 
+/* library_read_file of path relative to the folder open as dirfd
+ * (openat(2); AT_FDCWD: as library_read_file), for a caller that must
+ * read the very folder it then changes (admin's 停办). */
+int library_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
+
 /* sha256 of data as 64 lower-case hex digits plus NUL. */
 void library_hash(const char *data, size_t len, char out[65]);
 

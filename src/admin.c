@@ -1461,7 +1461,8 @@ struct admin_disk {
     struct timespec mtime;
 };
 
-static void admin_disk_read(const char *path, struct admin_disk *d)
+/* path relative to the folder open as dfd (AT_FDCWD: as it is) */
+static void admin_disk_read_at(int dfd, const char *path, struct admin_disk *d)
 {
     char *text = NULL;
     size_t len = 0;
@@ -1470,7 +1471,7 @@ static void admin_disk_read(const char *path, struct admin_disk *d)
 
     memset(d, 0, sizeof *d);
     d->mode = 0644;
-    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
+    r = library_read_file_at(dfd, path, PROCEDURE_FILE_MAX, &text, &len);
     err = errno;
     if (r == 0)
         library_hash(text, len, d->hash);
@@ -1479,18 +1480,23 @@ static void admin_disk_read(const char *path, struct admin_disk *d)
         return;
     if (r < 0) {
         /* there, but not a file we can read: only If-Match: * may replace it */
-        if (lstat(path, &st) != 0)
+        if (fstatat(dfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
             return;
         d->other = !S_ISREG(st.st_mode);
     }
     d->exists = true;
-    if (stat(path, &st) == 0) {
+    if (fstatat(dfd, path, &st, 0) == 0) {
         d->mode = st.st_mode & 07777;
         d->dev = st.st_dev;
         d->ino = st.st_ino;
         d->size = st.st_size;
         d->mtime = st.st_mtim;
     }
+}
+
+static void admin_disk_read(const char *path, struct admin_disk *d)
+{
+    admin_disk_read_at(AT_FDCWD, path, d);
 }
 
 /* True when nothing has touched the file between the two reads. The
@@ -1705,22 +1711,20 @@ static char *admin_practice_aside(const char *path)
     return strbuf_take(&sb);
 }
 
-/* root/CAT/STEM.practice.md for the procedure file rel (CAT/STEM.md), NULL
- * when memory ran out or rel has no ".md". */
-static char *admin_practice_path(const char *root, const char *rel)
+/* The set-aside practice file of the procedure file rel ("CAT/STEM.md"):
+ * "CAT/.STEM.practice.md.retired", whether it has a practice file or not.
+ * NULL when memory ran out or rel has no ".md". */
+static char *admin_retired_practice(const char *rel)
 {
-    size_t n = strlen(rel);
     struct strbuf sb = STRBUF_INIT;
-    char *path;
+    size_t n = strlen(rel);
+    char *aside = NULL;
 
-    if (n < 3 || strcmp(rel + n - 3, ".md") != 0 ||
-        strbuf_printf(&sb, "%.*s%s", (int)(n - 3), rel, PRACTICE_SUFFIX) != 0) {
-        strbuf_free(&sb);
-        return NULL;
-    }
-    path = admin_path(root, sb.data);
+    if (n >= 3 && strcmp(rel + n - 3, ".md") == 0 &&
+        strbuf_printf(&sb, "%.*s%s", (int)(n - 3), rel, PRACTICE_SUFFIX) == 0)
+        aside = admin_practice_aside(sb.data);
     strbuf_free(&sb);
-    return path;
+    return aside;
 }
 
 /* An earlier retirement's practice file still set aside at aside (an item
@@ -1729,29 +1733,30 @@ static char *admin_practice_path(const char *root, const char *rel)
  * over a file), so that this retirement's own goes there without
  * overwriting it, and 恢复 of this version never brings back another
  * version's scenarios (a review: the first was overwritten, or restored
- * beside the second's text). 0 when the name is free now, -1 (logged)
- * when it is not. */
+ * beside the second's text). aside is relative to the folder dfd
+ * (AT_FDCWD: a path), shown is its name in the log. 0 when the name is
+ * free now, -1 (logged) when it is not. */
 #define ADMIN_ASIDE_KEEP_MAX 99
-static int admin_aside_free(const char *aside)
+static int admin_aside_free(int dfd, const char *aside, const char *shown)
 {
     struct strbuf sb = STRBUF_INIT;
     struct stat st;
     int i, rc = -1;
 
-    if (lstat(aside, &st) != 0 && errno == ENOENT)
+    if (fstatat(dfd, aside, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
         return 0;
     for (i = 1; i <= ADMIN_ASIDE_KEEP_MAX && rc != 0; i++) {
         sb.len = 0;
         if (strbuf_printf(&sb, "%s.%d", aside, i) != 0)
             break;
-        if (renameat2(AT_FDCWD, aside, AT_FDCWD, sb.data, RENAME_NOREPLACE) == 0)
+        if (renameat2(dfd, aside, dfd, sb.data, RENAME_NOREPLACE) == 0)
             rc = 0;
         else if (errno != EEXIST)
             break;
     }
     if (rc != 0)
         fprintf(stderr, "spkiosk: admin: %s is an earlier retirement's practice file and could not be "
-                        "renamed out of the way (%s)\n", aside, errno == EEXIST ? "too many kept" : strerror(errno));
+                        "renamed out of the way (%s)\n", shown, errno == EEXIST ? "too many kept" : strerror(errno));
     strbuf_free(&sb);
     return rc;
 }
@@ -1848,8 +1853,9 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
                  const char *if_match, struct admin_retire *impact, struct admin_saved *res)
 {
     struct admin_disk seen, now;
-    char *path = admin_path(root, rel), *live = NULL, *ppath = NULL, *aside = NULL;
-    int rc = -1;
+    char *path = admin_path(root, rel), *live = NULL, *aside = NULL, *cat = NULL;
+    const char *name, *pname = NULL, *aname = NULL;
+    int dfd = -1, rc = -1;
 
     memset(res, 0, sizeof *res);
     memset(impact, 0, sizeof *impact);
@@ -1874,8 +1880,23 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
         rc = 0;
         goto out;
     }
-    /* the check took a while: an editor or a pull may have written it */
-    admin_disk_read(path, &now);
+    /* From here on, through the category folder opened once without
+     * following a link: the check found it a folder of the library, not a
+     * link (never followed: its target may be anywhere), but a folder
+     * swapped for a link since would have sent the deletion and the
+     * practice file's rename, made by path, to the link's target. A link
+     * now is ELOOP: not a file the library reads, as the check says. */
+    if (!(cat = admin_category_of(rel)))
+        goto out;
+    name = rel + strlen(cat) + 1;
+    if ((dfd = library_open_beneath(root, cat, O_RDONLY | O_DIRECTORY)) < 0) {
+        res->outcome = errno == ENOENT ? ADMIN_MISSING : ADMIN_CHANGED;
+        rc = 0;
+        goto out;
+    }
+    /* the check took a while: an editor or a pull may have written it;
+     * read in the folder that is then changed */
+    admin_disk_read_at(dfd, name, &now);
     if (!admin_disk_same(&seen, &now)) {
         res->outcome = now.exists ? ADMIN_CHANGED : ADMIN_MISSING;
         memcpy(res->current, now.hash, sizeof res->current);
@@ -1883,9 +1904,13 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
         goto out;
     }
     /* the aside's name is the file's, whether it has a practice file or not */
-    if (!(ppath = admin_practice_path(root, rel)) || !(aside = admin_practice_aside(ppath)))
+    if (impact->practice_rel && strncmp(impact->practice_rel, rel, strlen(cat) + 1) != 0)
         goto out;
-    if (unlink(path) != 0) {
+    if (!(aside = admin_retired_practice(rel)))
+        goto out;
+    pname = impact->practice_rel ? impact->practice_rel + strlen(cat) + 1 : NULL;
+    aname = aside + strlen(cat) + 1;
+    if (unlinkat(dfd, name, 0) != 0) {
         fprintf(stderr, "spkiosk: admin: cannot delete %s: %s\n", path, strerror(errno));
         goto out;
     }
@@ -1894,15 +1919,15 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
      * an error the console and /metrics show until it is deleted or the
      * item restored. The other order left the item live with its
      * scenarios silently gone from practice and the AB岗 grid (a review). */
-    if (admin_aside_free(aside) != 0) {
-        if (impact->practice_rel)
+    if (admin_aside_free(dfd, aname, aside) != 0) {
+        if (pname)
             fprintf(stderr, "spkiosk: admin: %s is deleted, but its practice file %s was left where it "
-                            "is: delete it, or 恢复 the item\n", path, ppath);
-    } else if (impact->practice_rel && renameat2(AT_FDCWD, ppath, AT_FDCWD, aside, RENAME_NOREPLACE) != 0) {
+                            "is: delete it, or 恢复 the item\n", path, impact->practice_rel);
+    } else if (pname && renameat2(dfd, pname, dfd, aname, RENAME_NOREPLACE) != 0) {
         fprintf(stderr, "spkiosk: admin: %s is deleted, but its practice file %s could not be moved "
-                        "aside (%s): delete it, or 恢复 the item\n", path, ppath, strerror(errno));
+                        "aside (%s): delete it, or 恢复 the item\n", path, impact->practice_rel, strerror(errno));
     }
-    if (admin_sync_folder(path) != 0)
+    if (fsync(dfd) != 0)
         fprintf(stderr, "spkiosk: admin: %s is deleted, but its folder could not be synced (%s):"
                         " a power cut now may bring it back\n", path, strerror(errno));
     res->stored = true;
@@ -1921,9 +1946,11 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
     rc = 0;
 out:
     pthread_mutex_unlock(&admin_save_lock);
+    if (dfd >= 0)
+        close(dfd);
     free(live);
     free(path);
-    free(ppath);
+    free(cat);
     free(aside);
     return rc;
 }

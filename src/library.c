@@ -90,6 +90,11 @@ out:
 
 int library_read_file(const char *path, size_t max, char **out, size_t *len)
 {
+    return library_read_file_at(AT_FDCWD, path, max, out, len);
+}
+
+int library_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len)
+{
     struct stat st;
     char *buf = NULL;
     size_t got = 0;
@@ -103,7 +108,7 @@ int library_read_file(const char *path, size_t max, char **out, size_t *len)
      * link is not followed (ELOOP): the library is a checkout anyone with
      * a commit can fill, and a link would publish whatever it points at
      * (a key, the database) as a procedure's or a category's text */
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)) < 0)
+    if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)) < 0)
         return -1;
     if (fstat(fd, &st) != 0)
         goto out;
