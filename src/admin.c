@@ -1997,7 +1997,7 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
     char *text = NULL, *rel = NULL, *prel = NULL, *ppath = NULL, *aside = NULL;
     struct stat sb;
     size_t len;
-    bool moved = false;
+    bool moved = false, waits, taken;
     int r, rc = -1;
 
     *rel_out = NULL;
@@ -2020,7 +2020,9 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
     snprintf(prel, strlen(rel) + sizeof ".practice.md", "%.*s.practice.md", (int)(strlen(rel) - 3), rel);
     if (!(ppath = admin_path(root, prel)) || !(aside = admin_practice_aside(ppath)))
         goto out;
-    if (lstat(ppath, &sb) != 0 && errno == ENOENT && lstat(aside, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    waits = lstat(aside, &sb) == 0 && S_ISREG(sb.st_mode);
+    taken = !(lstat(ppath, &sb) != 0 && errno == ENOENT);
+    if (waits && !taken) {
         if (rename(aside, ppath) != 0)
             fprintf(stderr, "spkiosk: admin: cannot put %s back: %s\n", ppath, strerror(errno));
         else
@@ -2034,6 +2036,15 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
     }
     if (r != 0)
         goto out;
+    /* 恢复 takes what 停办 set aside. With a practice file put in its place
+     * meanwhile (by hand, a pull), that one is the item's now; the one
+     * aside, left under the name, would come back beside another text at a
+     * later 恢复 (a review), so it goes out of the way as 停办 moves an
+     * earlier one: renamed, never deleted, since it holds an admin's
+     * scenarios. */
+    if (waits && taken && res->outcome == ADMIN_SAVED && admin_aside_free(AT_FDCWD, aside, aside) == 0)
+        fprintf(stderr, "spkiosk: admin: %s is restored with the practice file in its place; %s, set "
+                        "aside by 停办, is kept under a numbered name beside it\n", rel, aside);
     *practice = moved;
     *rel_out = rel;
     rel = NULL;

@@ -157,6 +157,32 @@ describe('retiring an item from the console', () => {
     assert.equal(readFile(h, 'alpha/one.practice.md'), P2, 'its own scenarios back beside it');
   });
 
+  // 恢复 takes what 停办 set aside. With a practice file put in its place
+  // meanwhile (by hand, a pull), 恢复 kept that one and left the set-aside
+  // one under the name, where the next 停办 without a practice file left it
+  // and the 恢复 after brought those scenarios back beside another text.
+  it('恢复 with a practice file already in its place keeps that one and moves the set-aside one out of the way', async () => {
+    const ONE2 = proc('劳动手册（新）');
+    const P2 = '# 劳动手册（新） · 练习\n';
+    const P3 = '# 劳动手册 · 放回来的练习\n';
+    const aside = 'alpha/.one.practice.md.retired';
+    // one is live with P2 (above); .1 and .2 hold earlier ones
+    assert.equal((await retire('one', { 'If-Match': `"${sha256(ONE2)}"` })).status, 200);
+    assert.equal(readFile(h, aside), P2);
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), P3);
+    const r = await restore('one');
+    assert.equal(r.status, 201, r.text);
+    assert.equal(readFile(h, 'alpha/one.practice.md'), P3, 'the one in place stays');
+    assert.equal(fs.existsSync(file(h, aside)), false, 'nothing waits under the name after 恢复');
+    assert.equal(readFile(h, `${aside}.3`), P2, 'kept, numbered, never deleted');
+    // the next 停办 without a practice file and 恢复 bring nothing back
+    fs.unlinkSync(file(h, 'alpha/one.practice.md'));
+    await eventually(h, async () => (await impact('one')).body?.practice_file === null, 'no practice file seen');
+    assert.equal((await retire('one', { 'If-Match': `"${sha256(ONE2)}"` })).status, 200);
+    assert.equal((await restore('one')).status, 201);
+    assert.equal(fs.existsSync(file(h, 'alpha/one.practice.md')), false, 'no scenarios of another time');
+  });
+
   // A category folder that is a symbolic link is not read by the loader
   // (its target may be anywhere: a commit can make one); before, 停办 with
   // ?file= through it deleted a file outside the library and moved another.
