@@ -662,8 +662,9 @@ static const char sql_hold_put[] =
     " ON CONFLICT (procedure_id, hash) DO UPDATE SET practice_key = excluded.practice_key";
 
 /* p, going live or stored to go live on its date (then never editorial),
- * keeps the staff's practice passes of the live version it replaces when, as an admin's wording fix (editorial: store_editorial_is),
- * the two differ in words only (render_practice_shape): a typo fixed in a
+ * keeps the staff's practice passes of the live version it replaces when,
+ * as an admin's wording fix (editorial: store_editorial_is), the two
+ * differ in words only (render_practice_shape): a typo fixed in a
  * paper's name asked everyone to practise again, and the AB岗 grid went
  * short. A text that changes what is checked (an id, a rule, a {if}) is
  * an update for practice whatever the mark. And, marked or not, when p's
