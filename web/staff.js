@@ -1597,10 +1597,18 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
     else {
       // corrected at the resident's home: handed in again as today's visit,
       // not into the hall's queue with a ticket an elder who cannot come
-      // would never use; the case view then offers 已上门办理
-      const submit = el('button', { type: 'button', class: home ? 'btn' : 'btn btn-primary', id: 'fill-submit' }, '提交并取号');
-      const visitBtn = home ? el('button', { type: 'button', class: 'btn btn-primary', id: 'fill-submit-visit' },
-        '提交，在居民家中办理') : null;
+      // would never use; the case view then offers 已上门办理. Only on the
+      // B post's phone (/staff#visits), which is at the home: at a window
+      // PC the resident is at the window, and the hall's hand-in comes
+      // first (it calls a booked visit off, window_hand_in); handed in for
+      // a visit from there, a booked day still ahead is kept as booked,
+      // not moved to today's list behind the elder's back
+      const atHome = document.body.classList.contains('visit-mode');
+      const vb = home && c.visit_booked && !c.visit_booked.past ? c.visit_booked : null;
+      const keep = !atHome && vb ? vb : null;
+      const submit = el('button', { type: 'button', class: home && atHome ? 'btn' : 'btn btn-primary', id: 'fill-submit' }, '提交并取号');
+      const visitBtn = home ? el('button', { type: 'button', class: atHome ? 'btn btn-primary' : 'btn', id: 'fill-submit-visit' },
+        keep ? `提交，按预约上门办理（${keep.date} ${keep.slot}）` : '提交，在居民家中办理') : null;
       const send = (btn, body, said) => btn.addEventListener('click', () => busy(btn, async () => {
         let sent;
         try {
@@ -1620,22 +1628,38 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
         await openByKey(id);
         msg(ui.box, said(sent), 'ok');
         refreshQueue();
+        // off (or onto) the day's 上门服务 list at once
+        if (home) refreshVisits();
       }));
-      send(submit, {}, (sent) => `已提交，排队号 ${sent.ticket}`);
+      send(submit, {}, (sent) => `已提交，排队号 ${sent.ticket}${vb ? `。预约的 ${vb.date} ${vb.slot} 上门补正已取消` : ''}`);
       if (visitBtn) {
-        send(visitBtn, { visit: { date: dayFrom(0), slot: new Date(serverNow()).getHours() < 12 ? '上午' : '下午',
+        send(visitBtn, { visit: { date: keep ? keep.date : dayFrom(0),
+          slot: keep ? keep.slot : new Date(serverNow()).getHours() < 12 ? '上午' : '下午',
           address: home.address, phone: home.phone } },
-        () => '已提交为今天的上门办件。核对无误后点“已上门办理”，在居民家中受理。');
+        () => keep ? `已提交，等 ${keep.date} ${keep.slot} 按预约上门。B岗到居民家中核对无误后点“已上门办理”受理。`
+          : '已提交为今天的上门办件。核对无误后点“已上门办理”，在居民家中受理。');
       }
       // an item done at home, no visit asked yet (an elder who phoned the
       // hall, or the B post filling it in at the home): booked here, as the
       // resident's own form books it, instead of a ticket nobody will use
       const ask = !home && p.meta && p.meta.visit === 'yes' ? visitAskPart(id, c, p, full) : null;
-      body.push(el('div', { class: 'fill-form' }, el('h3', { id: 'fill-h' }, '全部填写完成'),
-        home ? el('p', {}, `在居民家中改好的，点“提交，在居民家中办理”：办件回到今天的上门列表（${home.address}），` +
-          '再点“已上门办理”受理，不取号。居民改到大厅办理的，点“提交并取号”。')
-          : el('p', {}, '核对无误后提交；提交后在左侧“等候中”出现（同事叫号时会跳过它），可以直接受理。'), err,
-        el('div', { class: 'btn-row' }, visitBtn, submit, ask && ask.button), ask && ask.form));
+      const offOrKept = vb ? `预约的 ${vb.date} ${vb.slot} 上门补正随之取消，B岗不再上门` : '';
+      const hallText = '核对无误后提交；提交后在左侧“等候中”出现（同事叫号时会跳过它），可以直接受理。';
+      let said = el('p', {}, hallText);
+      if (home && atHome) {
+        said = el('p', {}, `在居民家中改好的，点“提交，在居民家中办理”：办件回到今天的上门列表（${home.address}），` +
+          `再点“已上门办理”受理，不取号${vb && vb.date !== dayFrom(0) ? `（预约的 ${vb.date} ${vb.slot} 改为今天）` : ''}。` +
+          `居民改到大厅办理的，点“提交并取号”${offOrKept ? `（${offOrKept}）` : ''}。`);
+      } else if (home) {
+        said = el('p', {}, `居民在窗口的，点“提交并取号”${offOrKept ? `：${offOrKept}` : ''}。${hallText}`,
+          el('br'), keep
+            ? `仍要B岗上门受理的（居民不在窗口），点“提交，按预约上门办理”：预约保留，办件等 ${keep.date} ${keep.slot} ` +
+              `上门（${home.address}），B岗在居民家中点“已上门办理”受理，不取号。`
+            : `仍要B岗上门受理的（居民不在窗口），点“提交，在居民家中办理”：办件转入今天的上门列表（${home.address}），` +
+              'B岗在居民家中点“已上门办理”受理，不取号。');
+      }
+      body.push(el('div', { class: 'fill-form' }, el('h3', { id: 'fill-h' }, '全部填写完成'), said, err,
+        el('div', { class: 'btn-row' }, ...(atHome ? [visitBtn, submit] : [submit, visitBtn]), ask && ask.button), ask && ask.form));
     }
   }
   const note = returnedNote(c, p);

@@ -283,6 +283,60 @@ describe('上门服务: a returned case booked for the B post', () => {
       await context.close();
     }
   });
+
+  // The review of 12-07: at a window PC, 代为补正 of a booked case ended
+  // with 提交，在居民家中办理 as the primary button, though whoever sits
+  // there has the resident before them, and that button moved the booked
+  // day to today's list. The hall's hand-in comes first and says the
+  // booking is called off; the home one keeps the booked day and slot.
+  it('代为补正 at a window PC: 提交并取号 first, the booked visit kept by the home button', async () => {
+    const s = await login(k.url, 'zhao', 'zhao-password-1');
+    const id = await longevityCase(k.url);
+    await apiPost(k.url, `/api/v1/cases/${id}/submit`, {});
+    await apiPost(k.url, `/api/v1/staff/cases/${id}/accept`, {}, authHeaders(s));
+    await apiPost(k.url, `/api/v1/staff/cases/${id}/return`, { reason: '银行卡号有误', fields: ['bank_card'] }, authHeaders(s));
+    const later = new Date(Date.now() + 8 * 3600e3 + 2 * 86400e3).toISOString().slice(0, 10);
+    await apiPost(k.url, `/api/v1/staff/cases/${id}/book-visit`,
+      { visit: { date: later, slot: '下午', address: '幸福小区3栋2单元501', phone: '0535-6221234' } }, authHeaders(s));
+
+    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    const { page, context } = kp;
+    try {
+      await staffLogin(page, k.url, 'zhao', 'zhao-password-1');
+      await page.locator('#case-key').waitFor();
+      await page.fill('#case-key', id);
+      await page.keyboard.press('Enter');
+      await page.locator('.case-facts', { hasText: '已退回补正' }).waitFor();
+      await page.getByRole('button', { name: '代为补正' }).click();
+      await page.locator('#field-bank_card').waitFor();
+      await page.fill('#field-bank_card', NEW_CARD);
+      for (let i = 0; i < 4 && !(await page.locator('#fill-submit-visit').count()); i++) {
+        await page.getByRole('button', { name: '保存这一步' }).click();
+        await page.locator('#fill-submit-visit, .fill-form h3:not(:has-text("填写申请表"))').first().waitFor();
+      }
+      await page.locator('#fill-submit-visit').waitFor();
+      const row = page.locator('#case-pane .fill-form .btn-row').last();
+      assert.equal(await row.locator('button').first().getAttribute('id'), 'fill-submit', 'the window\'s hand-in first');
+      assert.match(await page.getAttribute('#fill-submit', 'class'), /btn-primary/);
+      assert.doesNotMatch(await page.getAttribute('#fill-submit-visit', 'class'), /btn-primary/);
+      assert.equal(await page.locator('#fill-submit-visit').innerText(), `提交，按预约上门办理（${later} 下午）`);
+      const said = await page.locator('#case-pane .fill-form').first().innerText();
+      assert.match(said, new RegExp(`居民在窗口的，点“提交并取号”：预约的 ${later} 下午 上门补正随之取消`));
+      assert.match(said, /预约保留/);
+      assert.deepEqual(await axeSerious(page), [], 'the last screen of a booked 代为补正: axe');
+
+      await page.click('#fill-submit-visit');
+      await page.locator('.msg-ok', { hasText: `等 ${later} 下午 按预约上门` }).waitFor();
+      await page.locator('.case-facts', { hasText: '等待上门' }).waitFor();
+      const v = await (await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: authHeaders(s) })).json();
+      assert.equal(v.status, 'visit');
+      assert.deepEqual([v.visit.date, v.visit.slot, v.visit.address], [later, '下午', '幸福小区3栋2单元501'],
+        'the booked day and slot, not moved to today');
+      kp.assertClean('a booked 代为补正 at a window PC');
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 // On a home's poor network every request counts: the phone's refresh asks
