@@ -73,6 +73,9 @@ struct report_day {
     /* of those owed, the ones tried without reaching the resident (a
      * 联系不上 before the last try: followup.h) */
     long followups_retrying;
+    /* that day: call-backs closed (a result, not a try), of those reached
+     * only after a 联系不上 try, and those given up after the last try */
+    long followups_closed, followups_reached_on_retry, followups_given_up;
     /* of those, the ones 满意率 counts (the resident's on a case handed
      * in), and the ones kept apart (schema/043): a staff session's, and
      * else one of a case never handed in when rated */

@@ -105,6 +105,8 @@ struct stats_proc {
      * result, and complaint call-backs still open at the range's end, of
      * which complaints_open_apart opened by a rating kept out of 满意率 */
     size_t followups_done, followups_satisfied, followups_unsatisfied, followups_unreachable;
+    /* of satisfied and unsatisfied, those reached only after a 联系不上 try */
+    size_t followups_reached_on_retry;
     size_t complaints_open, complaints_open_apart;
 };
 

@@ -130,6 +130,17 @@ static const char sql_followups_owed[] =
     "  AND e.detail = 'unreachable_try ' || f.kind AND e.at < ?2)) FROM followups f"
     " WHERE created_at < ?2 AND (done_at IS NULL OR done_at >= ?2) AND ?1 IS NOT NULL";
 
+/* Call-backs closed that day (a result recorded, not a try), of those the
+ * ones reached only after a 联系不上 try (followup.c's events
+ * "unreachable_try KIND" since the call-back was opened, before its
+ * result), and those given up after the last try. A manager asked how
+ * much the tries cost and whether residents were reached in the end. */
+static const char sql_followups_closed[] =
+    "SELECT COUNT(*), SUM(result <> 'unreachable' AND EXISTS (SELECT 1 FROM case_events e"
+    "  WHERE e.case_id = f.case_id AND e.what = 'followup' AND e.detail = 'unreachable_try ' || f.kind"
+    "  AND e.at >= f.created_at AND e.at <= f.done_at)), SUM(result = 'unreachable')"
+    " FROM followups f WHERE done_at >= ?1 AND done_at < ?2 AND ?3 IS NOT NULL";
+
 /* Home visits owed (today's report): cases still in `visit` whose day is
  * before the date (the B post's list shows them 逾期) or the date itself.
  * The status is today's, so another day's would be today's passed off as
@@ -608,7 +619,7 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
                    struct report_day *out)
 {
     struct report_bind b;
-    long ch[3], ot[2], fo[5], cl[2], rm[2];
+    long ch[3], ot[2], fo[5], fc[3], cl[2], rm[2];
     int rc = -1, stored = 1;
 
     memset(out, 0, sizeof *out);
@@ -628,6 +639,7 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
         report_row(db, sql_waiting, &b, &out->waiting_at_close, 1) != 0 ||
         report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0 ||
         report_row(db, sql_followups_owed, &b, fo, 5) != 0 ||
+        report_row(db, sql_followups_closed, &b, fc, 3) != 0 ||
         report_row(db, sql_corrections_lost, &b, cl, 2) != 0 ||
         report_row(db, sql_reminders, &b, rm, 2) != 0 ||
         (ymd == today && report_late_list(db, &b, ymd, cal, out) != 0))
@@ -655,6 +667,9 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
     out->followups_complaints = fo[2];
     out->followups_complaints_apart = fo[3];
     out->followups_retrying = fo[4];
+    out->followups_closed = fc[0];
+    out->followups_reached_on_retry = fc[1];
+    out->followups_given_up = fc[2];
     out->kiosk = ch[0];
     out->window = ch[1];
     out->web = ch[2];
@@ -829,6 +844,12 @@ char *report_json(const struct report_day *r)
         !cJSON_AddNumberToObject(rt, "complaints_apart", (double)r->followups_complaints_apart) ||
         !cJSON_AddNumberToObject(rt, "retrying", (double)r->followups_retrying))
         goto out;
+    /* ours: the call-backs closed that day, and what their tries came to */
+    if (!(rt = cJSON_AddObjectToObject(root, "followups_closed")) ||
+        !cJSON_AddNumberToObject(rt, "done", (double)r->followups_closed) ||
+        !cJSON_AddNumberToObject(rt, "reached_on_retry", (double)r->followups_reached_on_retry) ||
+        !cJSON_AddNumberToObject(rt, "unreachable", (double)r->followups_given_up))
+        goto out;
     /* ours: what residents still owe the hall after a return (补正), today's
      * report only (the cases' status has no past) */
     if (r->late_listed) {
@@ -952,6 +973,9 @@ char *report_csv(const struct report_day *r, size_t *len)
     rc |= strbuf_printf(&sb, "\r\n项目,数值\r\n待回访中联系不上待再打(当日结束时),%ld\r\n"
                              "当日电话提醒补正次数,%ld\r\n电话提醒补正的办件数,%ld\r\n",
                         r->followups_retrying, r->reminder_calls, r->reminder_cases);
+    /* after those (12-07, later), so that they keep their places too */
+    rc |= strbuf_printf(&sb, "当日结束的回访,%ld\r\n其中再打才联系上,%ld\r\n其中联系不上结束,%ld\r\n",
+                        r->followups_closed, r->followups_reached_on_retry, r->followups_given_up);
     if (r->reminder_calls)
         rc |= strbuf_puts(&sb, "\r\n工作人员,电话提醒补正次数\r\n");
     for (i = 0; i < r->n_users; i++) {

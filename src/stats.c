@@ -150,11 +150,16 @@ static const char sql_ratings[] =
     " WHERE c.created_at >= ?1 AND c.created_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
     " GROUP BY 1, 2, 4";
 
-/* call-backs by the date their result was recorded; a complaint counts as
- * open when it was opened before the range's end and not closed by then
- * (?1 is named only because stats_stmt binds it in every statement) */
+/* call-backs by the date their result was recorded, and of each result
+ * those tried before it without reaching the resident (followup.c's events
+ * "unreachable_try KIND" since the call-back was opened); a complaint
+ * counts as open when it was opened before the range's end and not closed
+ * by then (?1 is named only because stats_stmt binds it in every statement) */
 static const char sql_followups[] =
-    "SELECT c.procedure_id, f.result, COUNT(*) FROM followups f JOIN cases c ON c.id = f.case_id"
+    "SELECT c.procedure_id, f.result, COUNT(*), SUM(EXISTS (SELECT 1 FROM case_events e"
+    "  WHERE e.case_id = f.case_id AND e.what = 'followup' AND e.detail = 'unreachable_try ' || f.kind"
+    "  AND e.at >= f.created_at AND e.at <= f.done_at))"
+    " FROM followups f JOIN cases c ON c.id = f.case_id"
     " WHERE f.done_at >= ?1 AND f.done_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
     " GROUP BY c.procedure_id, f.result";
 /* and of those, the ones a rating kept out of 满意率 opened (schema/043) */
@@ -434,6 +439,9 @@ static int stats_followups(struct db *db, const struct stats_bind *b, struct sta
             p->followups_unsatisfied += n;
         else
             p->followups_unreachable += n;
+        /* every unreachable one was tried: only a reached one says more */
+        if (strcmp(res, "unreachable") != 0)
+            p->followups_reached_on_retry += (size_t)sqlite3_column_int64(st, 3);
     }
     sqlite3_reset(st);
     if (s != SQLITE_DONE || !(st = stats_stmt(db, sql_complaints_open, b)))
@@ -978,6 +986,7 @@ static int stats_proc_json(cJSON *arr, const struct stats_proc *p)
         !cJSON_AddNumberToObject(x, "satisfied", (double)p->followups_satisfied) ||
         !cJSON_AddNumberToObject(x, "unsatisfied", (double)p->followups_unsatisfied) ||
         !cJSON_AddNumberToObject(x, "unreachable", (double)p->followups_unreachable) ||
+        !cJSON_AddNumberToObject(x, "reached_on_retry", (double)p->followups_reached_on_retry) ||
         !cJSON_AddNumberToObject(x, "complaints_open", (double)p->complaints_open) ||
         !cJSON_AddNumberToObject(x, "complaints_open_apart", (double)p->complaints_open_apart))
         return -1;

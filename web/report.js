@@ -68,6 +68,11 @@ function dayTable(data) {
     // they stand, the day's losses from its events (any day)
     data.corrections_owed ? ['等居民补正（现在）', `退回未交回 ${data.corrections_owed.returned} 件，` +
       `补正后叫号未到 ${data.corrections_owed.no_show} 件（一个工作日内将放弃 ${data.corrections_owed.ending}）`] : null,
+    // call-backs closed that day, shown when a try went before: how many
+    // were reached only on another day's call, and how many never
+    data.followups_closed && (data.followups_closed.reached_on_retry || data.followups_closed.unreachable)
+      ? ['回访结束（当日）', `${data.followups_closed.done} 件，其中改天再打才联系上 ${data.followups_closed.reached_on_retry} 件，` +
+        `始终联系不上 ${data.followups_closed.unreachable} 件`] : null,
     // any day, from the events: whether the 等居民补正 list was phoned
     data.reminders ? ['电话提醒补正（当日）', `${data.reminders.calls} 次，${data.reminders.cases} 件`] : null,
     data.corrections_lost ? ['补正件当日流失', `未交回、按放弃处理 ${data.corrections_lost.given_up} 件，` +

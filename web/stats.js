@@ -192,9 +192,15 @@ function followupTable(p) {
     el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col', class: 'num' }, h)))),
     el('tbody', {}, el('tr', {}, num(f.done), num(f.satisfied), num(f.unsatisfied), num(f.unreachable),
       num(f.complaints_open, f.complaints_open ? 'num warn' : 'num'))));
-  if (!f.complaints_open_apart) return table;
-  return el('div', {}, table, el('p', { class: 'hint complaints-apart' },
-    `未办结的差评整改中 ${f.complaints_open_apart} 件由不计入满意率的评价引起（工作人员登录着的浏览器评价，或没有交到大厅的办件的评价），仍须回访整改。`));
+  // 联系不上 is a try until the last (followup.h): what the tries came to,
+  // said under the table so that its columns keep their places
+  const retried = f.reached_on_retry ? el('p', { class: 'hint reached-on-retry' },
+    `满意、不满意的 ${f.satisfied + f.unsatisfied} 件中，${f.reached_on_retry} 件是前面联系不上、改天再打才联系上的；` +
+    '“联系不上”是打满次数仍联系不上、结束了的。') : null;
+  const apart = f.complaints_open_apart ? el('p', { class: 'hint complaints-apart' },
+    `未办结的差评整改中 ${f.complaints_open_apart} 件由不计入满意率的评价引起（工作人员登录着的浏览器评价，或没有交到大厅的办件的评价），仍须回访整改。`) : null;
+  if (!retried && !apart) return table;
+  return el('div', {}, table, retried, apart);
 }
 
 function queryString(f) {

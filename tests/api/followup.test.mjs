@@ -224,13 +224,16 @@ describe('call-backs', () => {
     const r = await h.sget('/api/v1/admin/stats', h.admin);
     assert.equal(r.status, 200, r.text);
     const by = Object.fromEntries(r.body.procedures.map((p) => [p.id, p.followups]));
-    assert.deepEqual(by.residence, { done: 1, satisfied: 0, unsatisfied: 1, unreachable: 0, complaints_open: 1, complaints_open_apart: 0 });
-    assert.deepEqual(by.simple, { done: 1, satisfied: 1, unsatisfied: 0, unreachable: 0, complaints_open: 0, complaints_open_apart: 0 });
+    // the routine call-back reached on its second try (the test above) says so
+    assert.deepEqual(by.residence, { done: 1, satisfied: 0, unsatisfied: 1, unreachable: 0, reached_on_retry: 1,
+      complaints_open: 1, complaints_open_apart: 0 });
+    assert.deepEqual(by.simple, { done: 1, satisfied: 1, unsatisfied: 0, unreachable: 0, reached_on_retry: 0,
+      complaints_open: 0, complaints_open_apart: 0 });
     // a range that ended before today: nothing done in it, nothing open at its end
     const y = addDays(TODAY, -2);
     const old = await h.sget(`/api/v1/admin/stats?from=${y}&to=${y}`, h.admin);
     assert.deepEqual(old.body.procedures.find((p) => p.id === 'residence').followups,
-      { done: 0, satisfied: 0, unsatisfied: 0, unreachable: 0, complaints_open: 0, complaints_open_apart: 0 });
+      { done: 0, satisfied: 0, unsatisfied: 0, unreachable: 0, reached_on_retry: 0, complaints_open: 0, complaints_open_apart: 0 });
   });
 
   it('a pickup item opens its call-back at the handout, not when it becomes ready', async () => {
@@ -386,8 +389,13 @@ describe('a call-back tried on three working days', { skip: fs.existsSync(LIBFAK
     assert.equal(tue.followups_owed.retrying, 1);
     const wed = await report('2026-12-16');
     assert.deepEqual([wed.followups_owed.open, wed.followups_owed.retrying], [0, 0]);
+    // closed on Wednesday, given up: not reached on a later try
+    assert.deepEqual(wed.followups_closed, { done: 1, reached_on_retry: 0, unreachable: 1 });
+    assert.deepEqual(tue.followups_closed, { done: 0, reached_on_retry: 0, unreachable: 0 });
     const csv = await request(h.url('/api/v1/admin/report?date=2026-12-15&format=csv'), { headers: authHeaders(h.admin) });
     assert.ok(csv.text.split('\r\n').includes('待回访中联系不上待再打(当日结束时),1'), csv.text);
+    const wcsv = (await request(h.url('/api/v1/admin/report?date=2026-12-16&format=csv'), { headers: authHeaders(h.admin) })).text;
+    assert.ok(wcsv.includes('\r\n当日结束的回访,1\r\n其中再打才联系上,0\r\n其中联系不上结束,1\r\n'), wcsv);
     // the statistics count the outcome once: unreachable after the three
     const s = await h.sget('/api/v1/admin/stats?from=2026-12-11&to=2026-12-16', h.admin);
     const st = s.body.procedures.find((x) => x.id === 'residence').followups;
@@ -413,6 +421,12 @@ describe('a call-back tried on three working days', { skip: fs.existsSync(LIBFAK
     assert.equal(ok.status, 200, ok.text);
     const f = ok.body.followups.find((x) => x.id === f0.id);
     assert.deepEqual([f.result, f.tries], ['satisfied', 1]);
+    // reached on the second day: the day's report and the statistics say it
+    const thu = await report('2026-12-17');
+    assert.deepEqual(thu.followups_closed, { done: 1, reached_on_retry: 1, unreachable: 0 });
+    const s = await h.sget('/api/v1/admin/stats?from=2026-12-16&to=2026-12-17', h.admin);
+    const st = s.body.procedures.find((x) => x.id === 'simple').followups;
+    assert.deepEqual([st.done, st.satisfied, st.reached_on_retry], [1, 1, 1]);
   });
 
   // the contract's list leaves a call-back waiting for its next try out,

@@ -210,6 +210,34 @@ describe('the day\'s report page', () => {
     assert.deepEqual([Math.round(w), Math.round(hgt)], [595, 842], `A4: ${box[1]}`);
   });
 
+  // a day whose call-backs closed after tries (联系不上, then reached another
+  // day, or never): one row more, shown only then, and still one sheet.
+  // The day scripted above closes none: the figures are the route's, here
+  it('the call-backs closed after tries: a row, and still one A4 page', async () => {
+    const rep = (u) => u.pathname === '/api/v1/admin/report';
+    await page.route(rep, async (r) => {
+      const res = await r.fetch();
+      const body = await res.json();
+      body.followups_closed = { done: 12, reached_on_retry: 3, unreachable: 2 };
+      await r.fulfill({ response: res, json: body });
+    });
+    try {
+      await page.goto(`${h.url}/admin/report`);
+      const row = page.locator('#day tr', { hasText: '回访结束（当日）' });
+      await row.waitFor();
+      assert.equal((await row.locator('td').innerText()).trim(), '12 件，其中改天再打才联系上 3 件，始终联系不上 2 件');
+      await page.locator('#owed-cases').waitFor();
+      const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+      assert.equal((pdf.match(/\/Type\s*\/Page\b(?!s)/g) || []).length, 1, 'one page');
+    } finally {
+      await page.unroute(rep);
+      await page.goto(`${h.url}/admin/report`);
+      await page.locator('#owed-cases').waitFor();
+    }
+    // the real day closed none: no such row
+    assert.equal(await page.locator('#day tr', { hasText: '回访结束' }).count(), 0);
+  });
+
   it('a day without records says so', async () => {
     await page.locator('#date').fill('2026-01-01');
     await page.locator('form.filters button[type=submit]').click();

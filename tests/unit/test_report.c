@@ -290,6 +290,7 @@ Test(report, a_scripted_day_counts_exactly)
         "\"ratings\":{\"1\":1,\"2\":1,\"3\":0,\"4\":0,\"5\":2},"
         "\"ratings_counted\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":3,\"overdue\":1,\"complaints\":2,\"complaints_apart\":1,\"retrying\":0},"
+        "\"followups_closed\":{\"done\":1,\"reached_on_retry\":0,\"unreachable\":0},"
         "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":1,\"not_handed_in\":1,\"staff_users\":[{\"user\":\"alice\",\"count\":1}]}}");
     free(s);
@@ -327,7 +328,8 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
         "补正件当日按放弃处理,0\r\n补正件当日过号未到,0\r\n"
         "待回访差评整改中由不计满意率的评价引起,1\r\n"
         "\r\n项目,数值\r\n待回访中联系不上待再打(当日结束时),0\r\n"
-        "当日电话提醒补正次数,0\r\n电话提醒补正的办件数,0\r\n");
+        "当日电话提醒补正次数,0\r\n电话提醒补正的办件数,0\r\n"
+        "当日结束的回访,1\r\n其中再打才联系上,0\r\n其中联系不上结束,0\r\n");
     free(csv);
     report_day_free(&r);
 }
@@ -352,6 +354,7 @@ Test(report, the_day_after_sees_only_its_own)
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1,\"complaints_apart\":0,\"retrying\":0},"
+        "\"followups_closed\":{\"done\":2,\"reached_on_retry\":0,\"unreachable\":0},"
         "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
@@ -367,6 +370,7 @@ Test(report, an_empty_day_has_no_rate)
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0,\"retrying\":0},"
+        "\"followups_closed\":{\"done\":0,\"reached_on_retry\":0,\"unreachable\":0},"
         "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
@@ -513,6 +517,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0,\"retrying\":0},"
+        "\"followups_closed\":{\"done\":0,\"reached_on_retry\":0,\"unreachable\":0},"
         "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
@@ -526,6 +531,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0,\"retrying\":0},"
+        "\"followups_closed\":{\"done\":0,\"reached_on_retry\":0,\"unreachable\":0},"
         "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
