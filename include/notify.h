@@ -107,6 +107,12 @@ const char *notify_phone(const struct case_state *cs);
  * into cs, NULL when there is none. */
 const char *notify_mobile(const struct case_state *cs);
 
+/* notify_mobile without the home visit's phone: the first mainland mobile
+ * the answers of cs hold (cn_mobile fields, then phone fields), pointing
+ * into cs, or NULL. With one, notify_phone and notify_mobile never reach
+ * the visit's phone (visit_call_off_locked). */
+const char *notify_form_mobile(const struct case_state *cs);
+
 /* The limits on sending a web case's link again (notify_link_send): the
  * next no sooner than NOTIFY_LINK_GAP seconds after the last, and at most
  * NOTIFY_LINK_DAY_MAX in NOTIFY_LINK_DAY seconds. */

@@ -121,10 +121,12 @@ int visit_book(struct db *db, const char *id, const char *user, const struct vis
  * booked since its return (cs->r.visit_booked) handed in at the hall or
  * to pre-review. Empties visit_date, visit_slot and visit_address: the
  * staff view's "visit" (then null) said 上门 on a day nobody goes, and a
- * later return offered a hand-in 在居民家中办理. visit_phone stays: the
- * number the resident gave to be reached is notify_phone's last resort,
- * and retention erases it with the case. Adds no event (the caller's
- * says what happened). 0, or -1 (the caller rolls back). */
+ * later return offered a hand-in 在居民家中办理. visit_phone stays only
+ * while the answers hold no mobile (notify_form_mobile): it is then the
+ * number that tells the resident about the case (notify_phone's and
+ * notify_mobile's last resort), which retention erases with the case;
+ * with one, it goes too. Adds no event (the caller's says what
+ * happened). 0, or -1 (the caller rolls back). */
 int visit_call_off_locked(struct db *db, const struct case_state *cs);
 
 /* What the visiting staffer reports. */

@@ -289,12 +289,17 @@ static const char *notify_first_mobile(const struct case_state *cs, enum field_t
     return NULL;
 }
 
-const char *notify_mobile(const struct case_state *cs)
+const char *notify_form_mobile(const struct case_state *cs)
 {
     const char *m = notify_first_mobile(cs, FIELD_CN_MOBILE);
 
-    if (!m)
-        m = notify_first_mobile(cs, FIELD_PHONE);
+    return m ? m : notify_first_mobile(cs, FIELD_PHONE);
+}
+
+const char *notify_mobile(const struct case_state *cs)
+{
+    const char *m = notify_form_mobile(cs);
+
     if (!m && notify_is_mobile(cs->r.visit_phone))
         m = cs->r.visit_phone;
     return m;

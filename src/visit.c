@@ -397,16 +397,26 @@ done:
     return rc;
 }
 
+/* ?2: whether the phone goes too (visit_call_off_locked) */
 static const char sql_call_off[] =
-    "UPDATE cases SET visit_date = NULL, visit_slot = NULL, visit_address = NULL WHERE id = ?1";
+    "UPDATE cases SET visit_date = NULL, visit_slot = NULL, visit_address = NULL,"
+    " visit_phone = CASE WHEN ?2 THEN NULL ELSE visit_phone END WHERE id = ?1";
 
 int visit_call_off_locked(struct db *db, const struct case_state *cs)
 {
     sqlite3_stmt *st = db_stmt(db, sql_call_off);
+    int b = SQLITE_OK;
 
     if (!st)
         return -1;
-    return db_run(st, sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC));
+    /* the phone was given to arrange the visit; once it is off, it is kept
+     * only as the number that tells the resident about the case, which a
+     * mobile among the answers already is (notify_phone and notify_mobile
+     * take that first): then it would only wait for retention, unused,
+     * and it may be a relative's */
+    b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, notify_form_mobile(cs) != NULL);
+    return db_run(st, b);
 }
 
 static const char sql_list[] =

@@ -44,6 +44,9 @@ const TREE = {
   'hall/README.md': '# 大厅\n\n大厅事项。\n',
   'hall/homecare.md': front('visit: yes\n') + body('居家养老服务补贴'),
   'hall/plain.md': front('') + body('普通事项'),
+  // a form that asks the resident's mobile: the visit's phone may be another's
+  'hall/homephone.md': front('visit: yes\n') + body('上门核对手机').replace('required max=20\n',
+    'required max=20\nmobile | 手机号 | cn_mobile | required\n'),
 };
 
 // A local date in the daemon's time zone, days from today, as YYYY-MM-DD.
@@ -676,6 +679,49 @@ describe('a resident whose home visit is asked for comes to the window (walk_in)
     assert.deepEqual(n.map((x) => [x.kind, x.phone]), [['returned', '13800138000']]);
     // returned at the window, not at the home: not the B post's to go back to
     assert.equal(await listed(id, day(0)), false);
+  });
+
+  // The review of 12-07: the visit's phone (maybe a relative's landline,
+  // given to arrange the visit) stayed after the call-off until retention
+  // though the answers held the resident's mobile, which tells them from
+  // then on: kept, it served nothing. Called off, it goes then; without a
+  // mobile in the answers it stays, the one number to tell (the test above).
+  it('called off, the visit\'s phone goes when the answers hold a mobile', async () => {
+    const phoneOf = (id) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.tmp, 'x.db'),
+      `SELECT coalesce(visit_phone, 'none') FROM cases WHERE id = '${id}'`], { encoding: 'utf8' }).trim();
+    const walkedWithMobile = async () => {
+      const c = await post('/api/v1/cases', { procedure: 'homephone' });
+      assert.equal(c.status, 201, c.text);
+      assert.equal((await post(`/api/v1/cases/${c.body.id}/conditions`, { confirmed: [true] })).status, 200);
+      const s = await post(`/api/v1/cases/${c.body.id}/steps/0`,
+        { checklist: { 's0-0': true }, fields: { name: '王秀英', mobile: '13900139000' } });
+      assert.equal(s.status, 200, s.text);
+      return c.body.id;
+    };
+    // walk_in from visit
+    const id = await walkedWithMobile();
+    assert.equal((await ask(id, { ...ASK(), date: day(0), phone: '0535-6221234' })).status, 200);
+    assert.equal(phoneOf(id), '0535-6221234');
+    assert.equal((await accept(id, { walk_in: true })).status, 200);
+    assert.equal(phoneOf(id), 'none');
+    // the resident is told on their own mobile, as before
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少户口簿', checklist: ['s0-0'] })).status, 200);
+    const n = (await sget('/api/v1/staff/notifications')).body.notifications.filter((x) => x.case === id);
+    assert.deepEqual(n.map((x) => [x.kind, x.phone]), [['returned', '13900139000']]);
+    // a booking for the return, called off by the correction handed in at the hall
+    const b = await spost(`/api/v1/staff/cases/${id}/book-visit`, { visit: { ...ASK(), phone: '0535-6221234' } });
+    assert.equal(b.status, 200, b.text);
+    assert.equal(phoneOf(id), '0535-6221234');
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`,
+      { checklist: { 's0-0': true }, fields: { name: '王秀英', mobile: '13900139000' } })).status, 200);
+    const sub = await post(`/api/v1/cases/${id}/submit`, {});
+    assert.equal(sub.status, 200, sub.text);
+    assert.equal(phoneOf(id), 'none');
+    // without a mobile in the answers it stays (the form of homecare has none)
+    const kept = await walked('homecare');
+    assert.equal((await ask(kept, { ...ASK(), date: day(0) })).status, 200);
+    assert.equal((await accept(kept, { walk_in: true })).status, 200);
+    assert.equal(phoneOf(kept), '13800138000');
   });
 
   it('an earlier day\'s visit nobody made, and a corrected case\'s visit, are taken the same way', async () => {
