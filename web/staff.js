@@ -209,6 +209,9 @@ async function start() {
   // call-backs and the case only
   document.body.classList.toggle('visit-mode', location.hash === '#visits');
   refreshVisits();
+  // on the phone 我的待办 is read here and after 已上门办理 only, not at
+  // every refresh (a home's poor network, refreshQueue)
+  if (document.body.classList.contains('visit-mode')) refreshWork();
   refreshChanges();
   await refreshQueue();
   pollTimer = setInterval(() => { if (!document.hidden) refreshQueue(); }, POLL_MS);

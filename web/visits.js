@@ -10,7 +10,7 @@
 import { el, busy, closable } from './core.js';
 import { api, serverNow } from './api.js';
 import { errorText } from './auth.js';
-import { who, dueText } from './work.js';
+import { who, dueText, refreshWork } from './work.js';
 
 const enc = encodeURIComponent;
 const ui = {};
@@ -150,8 +150,16 @@ export function visitActions(v, button, move, box, say) {
     button('已上门办理', () => {
       if (!window.confirm('确认已在居民家中核对材料并受理？受理后开始计算办结期限。')) return null;
       return move('visit', { result: 'handled' }).then((m) => {
-        if (m) say(`已在居民家中受理，由 ${who(m.owner || m.accepted_by) || '您'} 负责`);
+        // the visitor owns it now, its first stage due within days: a
+        // newcomer on the phone took the visit for the end of it, and the
+        // phone had no list to find the case again (我的待办, below now)
+        const s = m && m.stages && m.stage !== null && m.stage !== undefined ? m.stages[m.stage] : null;
+        if (m) {
+          say(`已在居民家中受理，由 ${who(m.owner || m.accepted_by) || '您'} 负责。` +
+            (s && s.due ? `这件办件已列在“我的待办”里：${s.label}，${dueText(s.due)}到期，请按时办完转下一环节。` : ''));
+        }
         refreshVisits();
+        refreshWork();
       });
     }, 'btn btn-primary'),
     button('不在家（改期）', () => notHomeForm(v, box, move, say)),

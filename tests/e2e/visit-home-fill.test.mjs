@@ -44,7 +44,8 @@ async function phoneAt(id) {
 
 // 退回补正 of the case on show, the bank card flagged.
 async function returnAtHome(page) {
-  await page.getByRole('button', { name: '退回补正' }).click();
+  // the case's button: 我的待办's 等居民补正 on the phone names its rows 退回补正 too
+  await page.locator('#case-pane').getByRole('button', { name: '退回补正', exact: true }).click();
   await page.fill('#return-reason', '银行卡号有误，请改为老人本人的社保卡号');
   await page.check('#flag-field-bank_card');
   await page.locator('.case-form button[type=submit]').click();
@@ -61,7 +62,13 @@ describe('上门服务: 代为补正 at the home', () => {
     try {
       // the phone is at the home: no 居民已在窗口 there (drawn with the facts waited for)
       assert.equal(await page.getByRole('button', { name: '居民已在窗口，直接受理' }).count(), 0);
-      await page.getByRole('button', { name: '退回补正' }).click();
+      // the phone's own large text (an older visitor's setting; the staff
+      // page has no 大字 switch): an open case's history table widened
+      // every card past the screen's edge, and the page scrolled sideways
+      await page.evaluate(() => document.documentElement.style.setProperty('font-size', '21px', 'important'));
+      assert.equal(await horizontalOverflow(page), null, 'an open case with large text fits the phone');
+      await page.evaluate(() => document.documentElement.style.removeProperty('font-size'));
+      await page.locator('#case-pane').getByRole('button', { name: '退回补正', exact: true }).click();
       // the hint speaks of telling the resident, not of a notice printed now
       assert.match(await page.locator('#return-reason-hint').innerText(), /当面/);
       assert.equal(await page.locator('.case-form button[type=submit]').innerText(), '退回补正');
@@ -135,6 +142,13 @@ describe('上门服务: 代为补正 at the home', () => {
       page.once('dialog', (d) => d.accept());
       await page.getByRole('button', { name: '已上门办理' }).click();
       await page.locator('.case-facts', { hasText: '已受理' }).waitFor();
+      // the visitor owns it now, its first stage due: said, and listed on
+      // the phone under 我的待办 (the phone had no list to find it again)
+      const owned = page.locator('.msg-ok', { hasText: '已列在“我的待办”里' });
+      await owned.waitFor();
+      assert.match(await owned.innerText(), /社区受理，\d+月\d+日到期/);
+      await page.locator(`#work tr[data-id="${id}"]`).waitFor();
+      assert.equal(await page.locator('#work-card').isVisible(), true);
 
       const s = await login(k.url, 'zhao', 'zhao-password-1');
       const v = await (await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: authHeaders(s) })).json();
