@@ -973,9 +973,6 @@ char *report_csv(const struct report_day *r, size_t *len)
     rc |= strbuf_printf(&sb, "\r\n项目,数值\r\n待回访中联系不上待再打(当日结束时),%ld\r\n"
                              "当日电话提醒补正次数,%ld\r\n电话提醒补正的办件数,%ld\r\n",
                         r->followups_retrying, r->reminder_calls, r->reminder_cases);
-    /* after those (12-07, later), so that they keep their places too */
-    rc |= strbuf_printf(&sb, "当日结束的回访,%ld\r\n其中再打才联系上,%ld\r\n其中联系不上结束,%ld\r\n",
-                        r->followups_closed, r->followups_reached_on_retry, r->followups_given_up);
     if (r->reminder_calls)
         rc |= strbuf_puts(&sb, "\r\n工作人员,电话提醒补正次数\r\n");
     for (i = 0; i < r->n_users; i++) {
@@ -984,6 +981,12 @@ char *report_csv(const struct report_day *r, size_t *len)
         rc |= stats_csv_text(&sb, r->users[i].user);
         rc |= strbuf_printf(&sb, ",%ld\r\n", r->users[i].reminded);
     }
+    /* after everything (12-07, later), so that every row and section
+     * before keeps its place: the call-backs closed that day and what
+     * their tries came to */
+    rc |= strbuf_printf(&sb, "\r\n项目,数值\r\n当日结束的回访,%ld\r\n其中再打才联系上,%ld\r\n"
+                             "其中联系不上结束,%ld\r\n",
+                        r->followups_closed, r->followups_reached_on_retry, r->followups_given_up);
     if (rc != 0) {
         strbuf_free(&sb);
         return NULL;

@@ -190,6 +190,7 @@ describe('the day scripted through the routes', () => {
       visits_owed: { missed: 0, today: 0 },
       // ours: C's call-back was made; nothing else was opened
       followups_owed: { open: 0, overdue: 0, complaints: 0, complaints_apart: 0, retrying: 0 },
+      followups_closed: { done: 1, reached_on_retry: 0, unreachable: 0 },
       // ours: B, returned, was handed in again and taken up: nothing owed
       corrections_owed: { returned: 0, no_show: 0, ending: 0 },
       // ours: no reminder call to a resident owing 补正
@@ -216,7 +217,8 @@ describe('the day scripted through the routes', () => {
       '待回访差评整改中由不计满意率的评价引起,0\r\n' +
       '\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n' +
       // ours (12-07), at the very end: call-backs waiting for a try, reminder calls
-      '\r\n项目,数值\r\n待回访中联系不上待再打(当日结束时),0\r\n当日电话提醒补正次数,0\r\n电话提醒补正的办件数,0\r\n';
+      '\r\n项目,数值\r\n待回访中联系不上待再打(当日结束时),0\r\n当日电话提醒补正次数,0\r\n电话提醒补正的办件数,0\r\n' +
+      '\r\n项目,数值\r\n当日结束的回访,1\r\n其中再打才联系上,0\r\n其中联系不上结束,0\r\n';
     for (const [p, headers] of [[`/api/v1/admin/report?date=${day}&format=csv`, {}],
       [`/api/v1/admin/report?date=${day}`, { Accept: 'text/csv' }]]) {
       const r = await get(p, headers);
@@ -286,6 +288,7 @@ describe('the day scripted through the routes', () => {
       overdue_cases: null,
       visits_owed: null,
       followups_owed: { open: 0, overdue: 0, complaints: 0, complaints_apart: 0, retrying: 0 },
+      followups_closed: { done: 0, reached_on_retry: 0, unreachable: 0 },
       corrections_owed: null,
       // ours: no reminder call to a resident owing 补正
       reminders: { calls: 0, cases: 0 },
