@@ -161,7 +161,9 @@ describe('the statistics page', () => {
     await page.route(stats, async (r) => {
       const real = await (await r.fetch()).json();
       for (const p of real.procedures) Object.assign(p, { started: 0, submitted: 0, completed: 0, abandoned: 0 });
-      real.procedures.find((p) => p.id === ID).followups.complaints_open = 1;
+      // and call-backs closed in the range, two reached only on another day's call
+      Object.assign(real.procedures.find((p) => p.id === ID).followups,
+        { complaints_open: 1, done: 3, satisfied: 2, unsatisfied: 1, unreachable: 0, reached_on_retry: 2 });
       await r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(real) });
     });
     try {
@@ -172,6 +174,8 @@ describe('the statistics page', () => {
       assert.equal(await page.locator('details.proc').count(), 1, 'only the item with something to show');
       assert.match(await page.locator('#results').innerText(), /这段时间没有开始的办事/);
       assert.equal((await details.locator('table.followups td').allInnerTexts()).map((c) => c.trim())[4], '1');
+      // what the tries came to, under the table whose columns keep their places
+      assert.match(await details.locator('.reached-on-retry').innerText(), /满意、不满意的 3 件中，2 件是前面联系不上、改天再打才联系上的/);
       assert.deepEqual(await axeSerious(page), []);
     } finally {
       await page.unroute(stats);
