@@ -146,7 +146,7 @@ describe('上门服务: 代为补正 at the home', () => {
       // the phone under 我的待办 (the phone had no list to find it again)
       const owned = page.locator('.msg-ok', { hasText: '已列在“我的待办”里' });
       await owned.waitFor();
-      assert.match(await owned.innerText(), /社区受理，\d+月\d+日到期/);
+      assert.match(await owned.innerText(), /社区受理，(\d+年)?\d+月\d+日到期/);
       await page.locator(`#work tr[data-id="${id}"]`).waitFor();
       assert.equal(await page.locator('#work-card').isVisible(), true);
 
