@@ -578,3 +578,32 @@ Test(chain, time_limit_in_longer_text_three_digits)
     procedure_free(p);
     diag_list_free(&l);
 }
+
+/* Every "- " line is a post, indented or not: `  - civil 民政专干` under
+ * window was read into window's name (「综合窗口civil 民政专干」) and
+ * civil was missing, with no word; a name indented under a post is a line
+ * of the wrong shape at its own line. */
+Test(posts, an_indented_line_is_a_line_of_its_own)
+{
+    struct posts *ps;
+    struct diag_list l;
+
+    cr_assert_eq(posts("- window 综合窗口\n  - civil 民政专干\n    - visit 上门服务\n- b 乙\n", &ps, &l),
+                 0, "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    cr_assert_eq(ps->n, 4);
+    cr_assert_str_eq(posts_find(ps, "window")->name, "综合窗口");
+    cr_assert_str_eq(posts_find(ps, "civil")->name, "民政专干");
+    cr_assert_eq(posts_find(ps, "civil")->line, 2);
+    cr_assert_str_eq(posts_find(ps, "visit")->name, "上门服务");
+    cr_assert_eq(posts_find(ps, "b")->line, 4);
+    posts_free(ps);
+    diag_list_free(&l);
+
+    cr_assert_eq(posts("- window 综合窗口\n  - 张三\n", &ps, &l), 1);
+    expect_diag(&l, 2, DIAG_ERROR, "「张三」不能作编号");
+    expect_counts(&l, 1, 0);
+    cr_assert_str_eq(posts_find(ps, "window")->name, "综合窗口");
+    posts_free(ps);
+    diag_list_free(&l);
+}

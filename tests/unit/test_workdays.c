@@ -473,3 +473,25 @@ Test(workdays, an_entry_outside_the_lists_is_warned_at_its_line)
     diag_list_free(&l);
     workdays_free(cal);
 }
+
+/* An indented date is a date: `  - 2027-02-11 休` under another was one
+ * error at the line above (「不能是「休2027-02-11 休」」), and under a
+ * holiday's name (`- 春节`) it was part of that name. */
+Test(workdays, an_indented_date_is_a_line_of_its_own)
+{
+    struct workdays *cal;
+    struct diag_list l;
+
+    cr_assert_eq(parse("- 2027-02-10 休\n  - 2027-02-11 休\n", &cal, &l), 0, "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    cr_assert_eq(cal->n, 2);
+    cr_assert_eq(cal->v[1].ymd, 20270211);
+    cr_assert_eq(cal->v[1].line, 2);
+    workdays_free(cal);
+    diag_list_free(&l);
+
+    cr_assert_eq(parse("- 春节\n  - 2027-02-10 休\n  - 2027-02-12 休\n", &cal, &l), 1);
+    expect_diag(&l, 1, DIAG_ERROR, "这一行应写成");
+    expect_counts(&l, 1, 0);
+    diag_list_free(&l);
+}
