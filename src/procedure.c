@@ -1657,6 +1657,13 @@ static void pctx_chain_finish(struct pctx *c)
                   "time_limit 写的是「%s」，但只有写成「N个工作日」（N 用阿拉伯数字，如 15个工作日），"
                   "或加上办理流程（```chain）时才算进承诺办结日期；现在受理当天就算到期",
                   e->value);
+    /* the cap of a stage holds for the implicit one too; the receipt
+     * would promise less than the sheet says, so say it */
+    if (n > PROCEDURE_STAGE_DAYS_MAX)
+        diag_warn(c->diags, c->src->path, e->line,
+                  "time_limit 写的是 %d 个工作日，超过了一个环节最多的 %d 个工作日：承诺办结日期按 %d "
+                  "个工作日算；请核对，时限确实更长的，在「## 办理流程」里用 ```chain 分成几个环节",
+                  n, PROCEDURE_STAGE_DAYS_MAX, PROCEDURE_STAGE_DAYS_MAX);
     if (!(p->stages = calloc(1, sizeof *p->stages)) || !(p->stages[0].label = strdup("窗口办理"))) {
         c->oom = 1;
         return;

@@ -510,6 +510,17 @@ Test(chain, implicit_stage_three_digit_time_limit)
                  "%s", dump(&l));
     cr_assert_eq(p->n_stages, 1);
     cr_assert_eq(p->stages[0].days, PROCEDURE_STAGE_DAYS_MAX);
+    /* capped, and said: the sheet shows 400 and the receipt promised 365
+     * with no word to the admin */
+    expect_diag(&l, 2, DIAG_WARNING, "time_limit 写的是 400 个工作日，超过了一个环节最多的 365 个工作日");
+    expect_counts(&l, 0, 1);
+    procedure_free(p);
+    diag_list_free(&l);
+
+    cr_assert_eq(parse("---\ntime_limit: 365个工作日\n---\n# 事项\n## 第一步\n正文。\n", &p, &l), 0,
+                 "%s", dump(&l));
+    cr_assert_eq(p->stages[0].days, PROCEDURE_STAGE_DAYS_MAX);
+    expect_counts(&l, 0, 0);
     procedure_free(p);
     diag_list_free(&l);
 }
