@@ -29,9 +29,9 @@ bool utf8_valid(const char *s, size_t n);
  * an SMS. False for NULL. */
 bool utf8_line_valid(const char *s, size_t max);
 
-/* What an admin is told about a file s[0..n) that is not valid UTF-8, in
- * Chinese, with the line of its first bad byte (from 1) in *line; NULL (and
- * *line 0) when it is valid. A file valid but for a character cut at its
+/* What an admin is told about a file s[0..n) that is not valid UTF-8, or
+ * holds a NUL byte, in Chinese, with the line of its first bad byte (from
+ * 1) in *line; NULL (and *line 0) when it is valid. A file valid but for a character cut at its
  * very end was cut short (an editor's crash, a copy stopped), not saved in
  * another encoding: "save it as UTF-8" would be the wrong advice. The
  * string is static. */

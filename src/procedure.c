@@ -2220,19 +2220,11 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
 
 static bool pctx_text_ok(struct pctx *c, const char *text, size_t len)
 {
-    int line = 1, bad_line;
-    const char *bad = utf8_file_error(text, len, &bad_line), *nul;
-    size_t i;
+    int bad_line;
+    const char *bad = utf8_file_error(text, len, &bad_line);
 
     if (bad) {
         diag_error(c->diags, c->src->path, bad_line, "%s", bad);
-        return false;
-    }
-    if ((nul = memchr(text, '\0', len))) {
-        for (i = 0; i < (size_t)(nul - text); i++)
-            line += text[i] == '\n';
-        diag_error(c->diags, c->src->path, line,
-                   "这一行有无效的字符（NUL）：文件可能已损坏，请用文本编辑器打开检查");
         return false;
     }
     return true;

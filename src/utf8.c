@@ -137,7 +137,18 @@ bool utf8_cut_at_end(const char *s, size_t n)
 
 const char *utf8_file_error(const char *s, size_t n, int *line)
 {
+    const char *nul;
+    size_t i;
+
     if (utf8_first_bad(s, n, line) == n) {
+        /* valid UTF-8, but no text file holds a NUL: cmark shows it as
+         * U+FFFD, so a category README, _posts.md or _triage.md with one
+         * went live with a 「�」 in a name residents read */
+        if ((nul = memchr(s, '\0', n))) {
+            for (*line = 1, i = 0; i < (size_t)(nul - s); i++)
+                *line += s[i] == '\n';
+            return "这一行有无效的字符（NUL）：文件可能已损坏，请用文本编辑器打开检查";
+        }
         *line = 0;
         return NULL;
     }

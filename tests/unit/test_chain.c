@@ -618,3 +618,19 @@ Test(posts, an_indented_line_is_a_line_of_its_own)
     posts_free(ps);
     diag_list_free(&l);
 }
+
+/* A NUL byte in _posts.md is an error at its line, as in a procedure
+ * file: it was read as 「�」 in the post's name. */
+Test(posts, a_nul_byte_is_an_error_at_its_line)
+{
+    static const char text[] = "- window 综合窗口\n- civil 民政\0专干\n";
+    struct posts *ps;
+    struct diag_list l;
+
+    memset(&l, 0, sizeof l);
+    cr_assert_eq(posts_parse(PATH, text, sizeof text - 1, &ps, &l), 1);
+    expect_diag(&l, 2, DIAG_ERROR, "无效的字符（NUL）");
+    expect_counts(&l, 1, 0);
+    posts_free(ps);
+    diag_list_free(&l);
+}

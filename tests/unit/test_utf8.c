@@ -103,4 +103,11 @@ Test(utf8, cut_at_end_only_for_a_real_character_cut_short)
     cr_assert_eq(line, 2);
     cr_assert_null(utf8_file_error("x\ny", 3, &line));
     cr_assert_eq(line, 0);
+    /* a NUL is valid UTF-8 but no text: every file is told, not only a
+     * procedure (a README's was shown to residents as 「�」) */
+    cr_assert_not_null(strstr(utf8_file_error("x\ny\nz\0", 6, &line), "NUL"));
+    cr_assert_eq(line, 3);
+    /* an encoding error before it is the one said */
+    cr_assert_not_null(strstr(utf8_file_error("\xff\n\0", 3, &line), "UTF-8 编码"));
+    cr_assert_eq(line, 1);
 }
