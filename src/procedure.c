@@ -1689,7 +1689,14 @@ static void pctx_typo_check(struct pctx *c, cmark_node *para, int line)
         return;
     while (s[hashes] == '#')
         hashes++;
-    if (hashes >= 2 && hashes <= 6 && s[hashes] && s[hashes] != ' ')
+    /* `#劳动手册办理`: before the title, one # is the title meant, and
+     * "缺少标题：文件里要有一行以 # 开头" alone names a line the admin
+     * sees there */
+    if (hashes == 1 && c->state == PS_BEFORE_TITLE && !c->p->title && s[1] && s[1] != ' ')
+        diag_warn(c->diags, c->src->path, line,
+                  "这一行以 # 开头，但 # 后面没有空格，所以不是标题：事项名称要写成「# %.*s」（# 后面加一个空格）",
+                  (int)utf8_prefix_len(s + 1, 90), s + 1);
+    else if (hashes >= 2 && hashes <= 6 && s[hashes] && s[hashes] != ' ')
         diag_warn(c->diags, c->src->path, line,
                   "这一行以 %.*s 开头，但后面没有空格，所以不是标题，会和上面的部分连在一起："
                   "标题要写成「%.*s 标题」（# 后面加一个空格）", (int)hashes, s, (int)hashes, s);
