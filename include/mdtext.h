@@ -17,6 +17,11 @@ struct cmark_node;
  * the node) or NULL. */
 char *mdtext_inline(struct cmark_node *node, const char **url);
 
+/* mdtext_inline of a list item less the lists nested in it: the item's own
+ * words (and first link), not its children's run on after them
+ * (「电话: 1分机 2」). */
+char *mdtext_item_text(struct cmark_node *item, const char **url);
+
 /* A heading that names a thing with a trailing `{#id}`, found at
  * path:line: its text with the markers taken off in *text (caller frees;
  * *len its length) and the id in *anchor (caller frees; NULL when it has

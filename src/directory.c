@@ -167,24 +167,27 @@ static void dctx_keywords(struct dctx *c, struct office *o, const char *s, int l
     }
 }
 
-static void dctx_lines(struct dctx *c, cmark_node *list)
+/* Each item of list, and of the lists nested in its items, is one line of
+ * the card: an indented `  - 分机 2` under 电话 was run on into it
+ * (「电话: 0535-1234567分机 2」). Depth is bounded by mdlimit. */
+static bool dctx_lines(struct dctx *c, cmark_node *list)
 {
     struct office *o = &c->d->offices[c->d->n - 1];
-    cmark_node *item;
+    cmark_node *item, *sub;
 
     for (item = cmark_node_first_child(list); item && !c->oom; item = cmark_node_next(item)) {
         int line = dctx_line(c, item);
-        char *text = mdtext_inline(item, NULL);
+        char *text = mdtext_item_text(item, NULL);
         const char *kw;
 
         if (!text) {
             c->oom = 1;
-            return;
+            return false;
         }
         if (o->n_lines + (o->n_keywords ? 1 : 0) >= DIRECTORY_MAX_LINES) {
             diag_error(c->diags, c->path, line, "一个办事地点最多 %d 行", DIRECTORY_MAX_LINES);
             free(text);
-            return;
+            return false;
         }
         if (!*text)
             diag_error(c->diags, c->path, line, "这一行是空的");
@@ -195,7 +198,11 @@ static void dctx_lines(struct dctx *c, cmark_node *list)
         else if (directory_push(&o->lines, &o->n_lines, text, strlen(text)) != 0)
             c->oom = 1;
         free(text);
+        for (sub = cmark_node_first_child(item); sub && !c->oom; sub = cmark_node_next(sub))
+            if (cmark_node_get_type(sub) == CMARK_NODE_LIST && !dctx_lines(c, sub))
+                return false;
     }
+    return !c->oom;
 }
 
 int directory_parse(const char *path, const char *text, size_t len, struct directory **out,

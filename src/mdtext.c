@@ -61,6 +61,11 @@ char *mdtext_inline(cmark_node *node, const char **url)
     return mdtext_inline_of(node, url, false);
 }
 
+char *mdtext_item_text(cmark_node *item, const char **url)
+{
+    return mdtext_inline_of(item, url, true);
+}
+
 /* Calls fn for each item of list and, after each, for the items of the
  * lists nested in it: every "- " line is an entry, indented or not. An
  * indented `  - civil 民政专干` under a post was read into the post above
@@ -72,7 +77,7 @@ static int mdtext_list_walk(cmark_node *list, int line0, mdtext_item_fn fn, void
     int r;
 
     for (item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
-        char *t = mdtext_inline_of(item, NULL, true);
+        char *t = mdtext_item_text(item, NULL);
         if (!t)
             return -1;
         r = fn(ctx, t, cmark_node_get_start_line(item) + line0);

@@ -207,7 +207,8 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
         const char *url;
         char office[PROCEDURE_ID_MAX + 1];
         int line = tctx_line(c, item), bad;
-        char *text = mdtext_inline(item, &url);
+        char *text = mdtext_item_text(item, &url);
+        cmark_node *sub, *under;
 
         if (!text) {
             c->oom = 1;
@@ -231,6 +232,15 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
         a->line = line;
         if (!*text)
             diag_error(c->diags, c->path, line, "答案不能是空的");
+        /* an indented answer was run on into the one above (「甲乙」, the
+         * link of the first) and its own link was lost: the screen shows
+         * one list of answers, so say which line to unindent */
+        for (sub = cmark_node_first_child(item); sub; sub = cmark_node_next(sub))
+            for (under = cmark_node_get_type(sub) == CMARK_NODE_LIST ? cmark_node_first_child(sub) : NULL;
+                 under; under = cmark_node_next(under))
+                diag_error(c->diags, c->path, tctx_line(c, under),
+                           "答案不能缩进在另一个答案下面：自助机上一个问题只有一列答案，这一行不会显示。"
+                           "是另一个答案的，请顶格写「- 」；是上面答案的说明的，请写进上面那个答案里");
         if (!url) {
             a->kind = TRIAGE_END;
             /* [答案]（file.md） with a Chinese input method's brackets, or a

@@ -495,3 +495,39 @@ Test(directory, ids_may_start_with_z_or_9)
     cr_assert(directory_id_valid("zhengwu", 7));
     cr_assert(directory_id_valid("9z", 2));
 }
+
+/* An indented line under another is a line of the card of its own: it was
+ * run on into the one above (「电话:0535-1234567分机 2」), and the cap on
+ * lines is still said once. */
+Test(directory, an_indented_line_is_a_line_of_its_own)
+{
+    struct directory *d;
+    struct diag_list l;
+    const struct office *o;
+    char *big;
+    size_t i;
+
+    cr_assert_eq(parse("## 派出所 {#paichusuo}\n- 地址:幸福路 12 号\n- 电话:0535-1234567\n"
+                       "  - 分机 2\n    - 值班 3\n- 时间:周一至周五\n", &d, &l), 0, "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    o = directory_find(d, "paichusuo");
+    cr_assert_eq(o->n_lines, 5);
+    cr_assert_str_eq(o->lines[1], "电话:0535-1234567");
+    cr_assert_str_eq(o->lines[2], "分机 2");
+    cr_assert_str_eq(o->lines[3], "值班 3");
+    cr_assert_str_eq(o->lines[4], "时间:周一至周五");
+    directory_free(d);
+    diag_list_free(&l);
+
+    cr_assert_not_null(big = malloc(64 + 16 * (DIRECTORY_MAX_LINES + 4)));
+    strcpy(big, "## 甲 {#a}\n- 一行\n");
+    for (i = 0; i < DIRECTORY_MAX_LINES + 2; i++)
+        strcat(big, "  - 一行\n");
+    strcat(big, "- 一行\n");
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 2 + DIRECTORY_MAX_LINES, DIAG_ERROR, "最多");
+    expect_counts(&l, 1, 0);
+    directory_free(d);
+    diag_list_free(&l);
+    free(big);
+}

@@ -885,3 +885,23 @@ Test(triage_render, a_single_question_is_the_start)
     free(json);
     triage_free(t);
 }
+
+/* An answer indented under another was run on into it (「甲乙」, the first
+ * one's link) and its own link was lost, with no word from check: each
+ * such line is now an error at its line, and the answer above keeps its
+ * own words. */
+Test(triage, an_indented_answer_is_an_error_at_its_line)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("## 一 {#start}\n"                                /* 1 */
+               "- [劳动手册](employment/labour-handbook.md)\n"  /* 2 */
+               "  - [居住证](residence/residence-permit.md)\n"  /* 3 */
+               "- 其他事情\n"                                   /* 4 */
+               "  - 请到窗口\n", &r, &d);                       /* 5 */
+    expect_diag(&d, 3, DIAG_ERROR, "答案不能缩进在另一个答案下面");
+    expect_diag(&d, 5, DIAG_ERROR, "答案不能缩进在另一个答案下面");
+    expect_counts(&d, 2, 0);
+    diag_list_free(&d);
+}
