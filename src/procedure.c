@@ -1111,8 +1111,13 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
             pctx_nested_misplaced(c, item);
             continue;
         }
-        if (cmark_node_next(para))
+        if (cmark_node_next(para)) {
             diag_warn(c->diags, path, line, "清单项只显示第一段文字，后面缩进的内容会被忽略");
+            /* a box or a form indented under a box is dropped with the
+             * rest: 「复印件」 under 「身份证」 was never asked for, and only
+             * the line above was warned */
+            pctx_nested_misplaced(c, item);
+        }
         t = raw + 3;
         n = strlen(t);
         t = utf8_trim(t, &n);
