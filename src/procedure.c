@@ -605,6 +605,34 @@ static bool section_kind_with_colon(const char *title, char buf[64])
     return section_kind_of(buf, &k);
 }
 
+/* Whether title is a reserved name with a bracketed note after it
+ * (「办理条件（必读）」, 「Fees (2026)」): a step then, whose list is no
+ * longer asked as conditions. *bare gets the name, *note the note. */
+static bool section_kind_with_note(const char *title, char bare[64], char note[64])
+{
+    const char *open = strstr(title, "（"), *ascii = strchr(title, '(');
+    size_t n = strlen(title), k;
+    enum section_kind kind;
+
+    if (!open || (ascii && ascii < open))
+        open = ascii;
+    if (!open || open == title)
+        return false;
+    if (!((n >= 3 && strcmp(title + n - 3, "）") == 0) || title[n - 1] == ')'))
+        return false;
+    k = (size_t)(open - title);
+    if (n - k >= 64)
+        return false;
+    memcpy(note, open, n - k);
+    note[n - k] = '\0';
+    title = utf8_trim(title, &k);
+    if (k == 0 || k >= 64)
+        return false;
+    memcpy(bare, title, k);
+    bare[k] = '\0';
+    return section_kind_of(bare, &kind);
+}
+
 /* Past a number written in ASCII digits or Chinese numerals (一二…十百零〇两)
  * at p: how authors number steps (第三步) and outline parts (一、 2. （三）).
  * Returns the first byte after it; *digits counts its characters. */
@@ -741,7 +769,7 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
         c->state = PS_SECTION;
     } else {
         struct proc_step *st;
-        char bare[64], num[32];
+        char bare[64], num[32], note[64];
         if (section_kind_with_colon(title, bare))
             diag_warn(c->diags, path, line,
                       "标题「%s」后面多了冒号，所以被当成了一个步骤；如果这是「%s」部分，请去掉冒号",
@@ -750,6 +778,11 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
             diag_warn(c->diags, path, line,
                       "标题「%s」前面有编号「%s」，所以被当成了一个步骤；如果这是「%s」部分，请去掉编号",
                       title, num, bare);
+        else if (section_kind_with_note(title, bare, note))
+            diag_warn(c->diags, path, line,
+                      "标题「%s」后面多了「%s」，所以被当成了一个步骤；如果这是「%s」部分，"
+                      "标题只写「%s」，说明写在下面",
+                      title, note, bare, bare);
         if (p->n_steps >= PROCEDURE_MAX_STEPS) {
             diag_error(c->diags, path, line, "步骤太多，最多 %d 步", PROCEDURE_MAX_STEPS);
             free(title);
