@@ -371,7 +371,7 @@ static bool validate_split_landline(const struct validate_group *g, struct valid
 
 int validate_phone(const char *s, size_t n, char out[VALIDATE_PHONE_SIZE])
 {
-    char buf[64];
+    char buf[64], *close;
     struct validate_group g[4], area, num, ext = {NULL, 0, false};
     size_t len, i = 0, ng = 0;
     bool hyphen;
@@ -380,6 +380,13 @@ int validate_phone(const char *s, size_t n, char out[VALIDATE_PHONE_SIZE])
         return 0;
     if (validate_fold_small(s, n, buf, sizeof buf, &len) != 0)
         return 1;
+    /* (0535)1234567, （0535）1234567: the area code in brackets, as
+     * letterheads and the hall's own notices write it; read as 0535-... */
+    if (buf[0] == '(' && (close = strchr(buf, ')')) && close - buf >= 4 && close - buf <= 5) {
+        *close = '-';
+        memmove(buf, buf + 1, len); /* with its NUL */
+        len--;
+    }
     while (i < len) {
         hyphen = false;
         while (i < len && (buf[i] == ' ' || buf[i] == '-'))

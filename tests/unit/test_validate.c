@@ -1507,3 +1507,32 @@ Test(validate_text, pattern_is_case_sensitive)
     expect_bad(&f, "ab1234", "pattern");
     field_free(&f);
 }
+
+/* The area code in brackets, as letterheads write it: 「(0535)1234567」 was
+ * refused with 「…如 0535-1234567」 to a resident who had written the same
+ * number. A bracket that closes no area code stays refused. */
+Test(validate_phone, an_area_code_in_brackets)
+{
+    static const struct {
+        const char *in, *want;
+    } good[] = {
+        {"(0535)1234567", "0535-1234567"},
+        {"（0535）1234567", "0535-1234567"},
+        {"(010) 12345678", "010-12345678"},
+        {"(0535)-1234567-801", "0535-1234567-801"},
+    };
+    static const char *const bad[] = {
+        "(0535-1234567", "(05351234567)", "()1234567", "(0535)", "(0535)123456", "0535)1234567",
+        "(00535)1234567", "(0535)(1234567)",
+    };
+    char out[VALIDATE_PHONE_SIZE];
+    size_t i;
+
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        cr_assert_eq(validate_phone(good[i].in, strlen(good[i].in), out), 0, "「%s」", good[i].in);
+        cr_assert_str_eq(out, good[i].want, "「%s」", good[i].in);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(validate_phone(bad[i], strlen(bad[i]), out), 1, "「%s」 accepted as 「%s」",
+                     bad[i], out);
+}
