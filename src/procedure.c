@@ -325,6 +325,15 @@ static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
                       "链接「%s」在页面上点不开，只显示文字：页面里的链接只能指向 ../_assets/ 里的文件"
                       "或 ../_directory.md#编号 的办事地点。要请居民去办另一个事项，写出它的名称就好，居民可以搜索到",
                       u);
+        /* an image beside the file (ok.png) or anywhere but _assets is
+         * asked of the server as a page path: a broken picture, and the
+         * admin was not told (a data: picture is inline and shows) */
+        else if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && u[0] && !pctx_url_external(u) &&
+                 strncmp(u, "data:", 5) != 0)
+            diag_warn(c->diags, c->src->path, line,
+                      "图片「%s」不在 _assets 文件夹里，页面上显示不出来：请把图片存进 procedures/_assets/，"
+                      "写成 ![说明](../_assets/文件名)",
+                      u);
         return;
     }
     snprintf(url, sizeof url, "%s%s", PROCEDURE_MEDIA_PREFIX, name);

@@ -1443,8 +1443,11 @@ Test(procedure, an_image_on_another_host_becomes_its_description)
     cr_assert(strstr(p->summary_html, "src=\"data:image/png;base64,AAAA\""));
     cr_assert(strstr(p->summary_html, "src=\"e.png\""));
     cr_assert(strstr(p->summary_html, "href=\"https://h/\""));
-    expect_counts(&d, 0, 2);
+    /* e.png stays, but it is no file of _assets: the page asks the server
+     * for a path that is none, and the admin is told */
+    expect_counts(&d, 0, 3);
     expect_diag(&d, 3, DIAG_WARNING, "在互联网上");
+    expect_diag(&d, 4, DIAG_WARNING, "图片「e.png」不在 _assets 文件夹里");
     procedure_free(p);
     diag_list_free(&d);
 }
