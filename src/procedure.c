@@ -963,6 +963,31 @@ static void pctx_nested_misplaced(struct pctx *c, cmark_node *root)
     cmark_iter_free(it);
 }
 
+/* A `[ ] ` item outside a step (the summary, an information section, any
+ * part of a policy) is no checklist item: residents saw 「[ ] 身份证」 as
+ * text, with no box and nothing asked, and check said nothing. Warned at
+ * each such item's line; where names the part for the message. */
+static void pctx_info_boxes(struct pctx *c, cmark_node *list, const char *where)
+{
+    cmark_iter *it = cmark_iter_new(list);
+    cmark_event_type ev;
+
+    if (!it) {
+        c->oom = 1;
+        return;
+    }
+    while (!c->oom && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(x) == CMARK_NODE_ITEM &&
+            pctx_item_is_checkbox(c, x))
+            diag_warn(c->diags, c->src->path, pctx_line(c, x),
+                      "%s里的「- [ ]」不是清单项：居民看到的是「[ ]」文字，不能勾选，也不算要带的材料。"
+                      "要带的材料请写在步骤（## 第一步…）里；这里请写成「- 文字」",
+                      where);
+    }
+    cmark_iter_free(it);
+}
+
 /* A checklist item is plain text, so a link in it is not shown; one to an
  * office of _directory.md is still the contract's office link: noted for
  * the check that the office exists, with a warning that the resident will
@@ -1984,7 +2009,12 @@ static void pctx_block(struct pctx *c, cmark_node *n)
         struct proc_section *s = &p->sections[p->n_sections - 1];
         if (c->in_first_eligibility && p->kind == PROC_PROCEDURE && !c->conditions_taken &&
             t == CMARK_NODE_LIST)
-            pctx_take_conditions(c, n);
+            pctx_take_conditions(c, n); /* which warns of its own boxes */
+        else if (t == CMARK_NODE_LIST) {
+            char where[160];
+            snprintf(where, sizeof where, "「%s」部分", s->title);
+            pctx_info_boxes(c, n, where);
+        }
         if (is_form_block(n))
             diag_error(c->diags, path, line, "form 表单只能写在步骤里，「%s」是信息部分", s->title);
         if (is_fenced(n, "chain")) {
@@ -2014,6 +2044,8 @@ static void pctx_block(struct pctx *c, cmark_node *n)
         }
         return;
     case PS_SUMMARY:
+        if (t == CMARK_NODE_LIST)
+            pctx_info_boxes(c, n, "简介");
         if (is_form_block(n))
             diag_error(c->diags, path, line, "form 表单只能写在步骤（## 标题）里");
         if (is_fenced(n, "chain"))

@@ -458,8 +458,10 @@ Test(procedure, item_ids_count_steps_not_sections)
     struct diag_list d = DIAG_LIST_INIT;
 
     cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
-    /* the two that are not checklist items look like mistyped ones: said */
-    expect_counts(&d, 0, 2);
+    /* the two that are not checklist items look like mistyped ones: said;
+     * so is the box of an information section, shown as 「[ ]」 text */
+    expect_counts(&d, 0, 3);
+    expect_diag(&d, 6, DIAG_WARNING, "「注意事项」部分里的「- [ ]」不是清单项");
     expect_diag(&d, 11, DIAG_WARNING, "像是清单项");
     expect_diag(&d, 12, DIAG_WARNING, "像是清单项");
     diag_list_free(&d);
@@ -602,8 +604,14 @@ Test(procedure, policy_document)
                     "问答内容\n"               /* 11 */
                     "## 办理条件\n"            /* 12 */
                     "- 政策文件没有条件\n";    /* 13 */
-    struct procedure *p = parse_ok(s);
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
 
+    /* its box is text on the page, 「[ ] 不是清单项」: said at its line */
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, 7, DIAG_WARNING, "「第一章 总则」部分里的「- [ ]」不是清单项");
+    diag_list_free(&d);
     cr_assert_eq(p->kind, PROC_POLICY);
     cr_assert_str_eq(p->title, "劳动合同政策");
     cr_assert_str_eq(p->summary_text, "政策摘要。");
