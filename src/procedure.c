@@ -2301,6 +2301,18 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
         e->key = e->value = NULL;
     }
     p->meta = kept;
+    /* a policy is read, never started as a case: nothing is picked up,
+     * visited or called back, and the admin who wrote it means a case */
+    if (p->kind == PROC_POLICY) {
+        static const char *const case_keys[] = {"pickup", "visit", "followup"};
+        const struct fm_entry *k;
+        size_t j;
+        for (j = 0; j < sizeof case_keys / sizeof case_keys[0]; j++)
+            if ((k = frontmatter_get(&p->meta, case_keys[j])))
+                diag_warn(c->diags, path, k->line,
+                          "政策文件（kind: policy）不办件，%s 不起作用：要办理的事项请去掉 kind: policy",
+                          case_keys[j]);
+    }
     pctx_meta_hall(c);
 }
 
