@@ -38,7 +38,8 @@ typedef int (*mdtext_item_fn)(void *ctx, const char *text, int line);
 /* Reads text[0..len) shown as path as a list-of-entries file: at most max
  * bytes, UTF-8, no front matter keys used (each is warned about), cmark's
  * bounds; then calls fn for every item of every top-level list and of the
- * lists nested in those (each with its own words only), in file order. Headings and paragraphs are notes for the reader and are skipped;
+ * lists nested in those (each with its own words only), in file order.
+ * Headings and paragraphs are notes for the reader and are skipped;
  * when stray is not NULL it is called, in file order with the items, for
  * each line of text the lists leave out but a reader may take for an entry:
  * a paragraph's lines, a block quote's (its lists included), a code
