@@ -77,14 +77,30 @@ $(BUILD)/web/%.css: web/%.css | $(ESBUILD_BIN)
 $(BUILD)/web/%: web/%
 	@mkdir -p $(@D)
 	cp $< $@
-$(BUILD)/gen/assets.c: $(BUILD)/embed $(WEB_OUT) | $(BUILD)/gen/.dir
+$(BUILD)/gen/assets.c: $(BUILD)/embed $(WEB_OUT) $(BUILD)/gen/web.list | $(BUILD)/gen/.dir
 	$(BUILD)/embed assets $(BUILD)/web $(WEB_OUT) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/migrations.c: $(BUILD)/embed $(SCHEMA) | $(BUILD)/gen/.dir
+$(BUILD)/gen/migrations.c: $(BUILD)/embed $(SCHEMA) $(BUILD)/gen/schema.list | $(BUILD)/gen/.dir
 	$(BUILD)/embed migrations schema $(SCHEMA) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/repairs.c: $(BUILD)/embed $(REPAIRS) | $(BUILD)/gen/.dir
+$(BUILD)/gen/repairs.c: $(BUILD)/embed $(REPAIRS) $(BUILD)/gen/repairs.list | $(BUILD)/gen/.dir
 	$(BUILD)/embed repairs schema/repair $(REPAIRS) > $@.tmp && mv $@.tmp $@
+
+# Each file above is made from a folder's listing, and a file deleted or
+# renamed there (a rename keeps its time) makes no prerequisite newer: a dev
+# build went on embedding a migration, a repair or a page that was gone. So
+# each also depends on its listing, kept in a .list file rewritten only when
+# the listing changes (as build_rev.h), so that an unchanged tree still
+# rebuilds nothing.
+define LIST_STAMP
+@printf '%s\n' $(1) > $@.tmp; if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+endef
+$(BUILD)/gen/web.list: FORCE | $(BUILD)/gen/.dir
+	$(call LIST_STAMP,$(WEB))
+$(BUILD)/gen/schema.list: FORCE | $(BUILD)/gen/.dir
+	$(call LIST_STAMP,$(SCHEMA))
+$(BUILD)/gen/repairs.list: FORCE | $(BUILD)/gen/.dir
+	$(call LIST_STAMP,$(REPAIRS))
 
 # The commit this build is made from (git describe; "-dirty" with local
 # changes, "" outside a git checkout), for --version and build_info: every
