@@ -235,51 +235,92 @@ static const char *main_getenv(const char *name)
     return getenv(name);
 }
 
-/* The configuration file main_db_default took the database from ("" when
- * none was read, or --db was given): main_db_exists names it. */
+/* Where the path main_db_exists checks came from, for its advice: --db (no
+ * main_db_default ran), `db` of the configuration file, SPKIOSK_DB, or the
+ * default ./var/spkiosk.db. */
+enum main_db_origin { MAIN_DB_FLAG, MAIN_DB_FILE, MAIN_DB_ENV, MAIN_DB_DEFAULT };
+static enum main_db_origin main_db_from = MAIN_DB_FLAG;
+
+/* The configuration file main_db_default read ("" when none was: not
+ * there, or --db was given): main_db_advice names it. A file looked for
+ * and not found is not named as the place of `db`: on a machine without
+ * one, "see `db` in the configuration" sent the reader to a file that
+ * does not exist. */
 static char main_db_conf[4096];
 
 /* What to change when the database cannot be had (its configuration has
- * problems, or no file is where it says), for whoever reads it. On a
- * command line: the configuration, or --db. In the journal the reader is
- * the IT officer reading a unit's failure: spkiosk-backup.service runs
- * `spkiosk backup` without --db, taking `db` from the file spkiosk.service
- * reads. "give --db FILE" there meant editing the unit, after which the
- * nightly copy would no longer follow the database the service serves;
- * the file is what they edit. Under systemd the stream is told by
- * $JOURNAL_STREAM (sdnotify_is_journal), as the daemon tells it for the
- * first password. */
+ * problems, or no file is where it says), for whoever reads it, by where
+ * the path came from. On a command line: --db, or what named the path.
+ * In the journal the reader is the IT officer reading a unit's failure:
+ * spkiosk-backup.service runs `spkiosk backup` without --db, taking `db`
+ * from the file spkiosk.service reads. "give --db FILE" there meant
+ * editing the unit, after which the nightly copy would no longer follow
+ * the database the service serves; the file is what they edit. Under
+ * systemd the stream is told by $JOURNAL_STREAM (sdnotify_is_journal), as
+ * the daemon tells it for the first password. */
 static void main_db_advice(const char *cmd, const char *path, int err)
 {
     const char *f = main_db_conf;
+    const char *why = path ? strerror(err) : "";
 
     if (!sdnotify_is_journal(STDERR_FILENO)) {
-        if (path)
-            fprintf(stderr, "spkiosk %s: there is no database at %s (%s); give --db FILE, or see "
-                    "`db` in the configuration (spkiosk serve --check-config)\n", cmd, path,
-                    strerror(err));
-        else
+        if (!path)
             fprintf(stderr, "spkiosk %s: fix the configuration (spkiosk serve --check-config), or "
                             "give --db FILE\n", cmd);
-    } else if (!f[0] && !path) {
-        /* no file name to give (out of memory while reading it) */
-        fprintf(stderr, "spkiosk %s: fix the configuration as the lines above say (spkiosk serve "
-                        "--check-config)\n", cmd);
-    } else if (!f[0]) {
+        else if (main_db_from == MAIN_DB_FLAG)
+            fprintf(stderr, "spkiosk %s: there is no database at %s (%s): check the FILE given "
+                    "to --db\n", cmd, path, why);
+        else if (main_db_from == MAIN_DB_FILE)
+            fprintf(stderr, "spkiosk %s: there is no database at %s (%s): `db` in %s names it; "
+                    "correct it there (spkiosk serve --config %s --check-config), or give --db "
+                    "FILE\n", cmd, path, why, f, f);
+        else if (main_db_from == MAIN_DB_ENV)
+            fprintf(stderr, "spkiosk %s: there is no database at %s (%s): SPKIOSK_DB names it; "
+                    "correct SPKIOSK_DB, or give --db FILE\n", cmd, path, why);
+        else if (f[0])
+            fprintf(stderr, "spkiosk %s: there is no database at %s (%s), the default, in the "
+                    "folder this runs in: %s does not set `db`; set it there, or give --db "
+                    "FILE\n", cmd, path, why, f);
+        else
+            fprintf(stderr, "spkiosk %s: there is no database at %s (%s), the default, in the "
+                    "folder this runs in: no configuration names one (there is no %s); give "
+                    "--db FILE, or SPKIOSK_CONFIG=FILE for a configuration whose `db` names "
+                    "it\n", cmd, path, why, CONFIG_DEFAULT_FILE);
+    } else if (!path) {
+        if (f[0])
+            fprintf(stderr, "spkiosk %s: fix %s as the lines above say (spkiosk serve --config "
+                    "%s --check-config); this unit reads it, as spkiosk.service does, at its "
+                    "next run\n", cmd, f, f);
+        else /* no file to name (not there, or out of memory while reading it) */
+            fprintf(stderr, "spkiosk %s: fix the configuration as the lines above say (spkiosk "
+                            "serve --check-config)\n", cmd);
+    } else if (main_db_from == MAIN_DB_FLAG) {
         /* --db on the unit's own command line (an edited ExecStart=) */
         fprintf(stderr, "spkiosk %s: there is no database at %s (%s): this unit's command names "
                 "it with --db; correct it with systemctl edit (systemctl cat shows the unit), or "
-                "take --db out to follow `db` of the service's configuration\n", cmd, path,
-                strerror(err));
-    } else if (path) {
+                "take --db out to follow `db` of the service's configuration\n", cmd, path, why);
+    } else if (main_db_from == MAIN_DB_FILE) {
         fprintf(stderr, "spkiosk %s: there is no database at %s (%s): `db` in %s names it, which "
                 "this unit reads as spkiosk.service does. Correct `db` there if it is wrong "
                 "(spkiosk serve --config %s --check-config); if the service has never started, "
-                "its first start makes the database\n", cmd, path, strerror(err), f, f);
+                "its first start makes the database\n", cmd, path, why, f, f);
+    } else if (main_db_from == MAIN_DB_ENV) {
+        /* Environment=SPKIOSK_DB= in an edited unit */
+        fprintf(stderr, "spkiosk %s: there is no database at %s (%s): SPKIOSK_DB in this unit's "
+                "environment names it; correct it with systemctl edit (systemctl cat shows the "
+                "unit), or take it out to follow `db` of the service's configuration\n", cmd,
+                path, why);
     } else {
-        fprintf(stderr, "spkiosk %s: fix %s as the lines above say (spkiosk serve --config %s "
-                "--check-config); this unit reads it, as spkiosk.service does, at its next run\n",
-                cmd, f, f);
+        /* the unit's SPKIOSK_CONFIG taken out: the default file, or none */
+        if (f[0])
+            fprintf(stderr, "spkiosk %s: there is no database at %s (%s), the default: %s does "
+                    "not set `db`; set it there to the database spkiosk.service serves\n", cmd,
+                    path, why, f);
+        else
+            fprintf(stderr, "spkiosk %s: there is no database at %s (%s), the default: no "
+                    "configuration names one (there is no %s); put back the file "
+                    "spkiosk.service reads (systemctl cat spkiosk shows it)\n", cmd, path, why,
+                    CONFIG_DEFAULT_FILE);
     }
 }
 
@@ -296,11 +337,19 @@ static const char *main_db_default(const char *cmd, char *buf, size_t n)
     static char *none[] = {NULL};
     const char *rc = buf;
     struct config c;
+    size_t i;
     int loaded;
 
     snprintf(buf, n, "%s", "var/spkiosk.db");
     loaded = config_load(&c, 0, none, main_getenv);
-    snprintf(main_db_conf, sizeof main_db_conf, "%s", c.file ? c.file : "");
+    snprintf(main_db_conf, sizeof main_db_conf, "%s", c.file && c.file_found ? c.file : "");
+    main_db_from = MAIN_DB_DEFAULT;
+    for (i = 0; loaded == 0 && i < config_options_n; i++)
+        if (strcmp(config_options[i].name, "db") == 0)
+            main_db_from = c.slots[i].src == CONFIG_FROM_FILE  ? MAIN_DB_FILE
+                         : c.slots[i].src == CONFIG_FROM_ENV   ? MAIN_DB_ENV
+                         : c.slots[i].src == CONFIG_FROM_FLAG  ? MAIN_DB_FLAG
+                                                               : MAIN_DB_DEFAULT;
     if (loaded != 0 || c.n_problems || c.more_problems) {
         config_problems_print(&c, stderr, "spkiosk: configuration: ");
         main_db_advice(cmd, NULL, 0);
@@ -709,7 +758,6 @@ static int cmd_export(int argc, char **argv)
     char dbbuf[4096];
     enum export_format fmt = EXPORT_NDJSON;
     struct db *db = NULL;
-    struct stat st;
     char err[512];
     int i, from, to, rc = 1;
 
@@ -750,10 +798,8 @@ static int cmd_export(int argc, char **argv)
     if (!db_path && !(db_path = main_db_default("export", dbbuf, sizeof dbbuf)))
         return 1;
     /* db_open would create an empty database where none is */
-    if (stat(db_path, &st) != 0) {
-        fprintf(stderr, "spkiosk export: there is no database at %s\n", db_path);
+    if (main_db_exists("export", db_path) != 0)
         return 1;
-    }
     if (db_open(db_path, &db, err, sizeof err) != 0 || db_migrate_cli(db, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk export: database: %s\n", err);
         goto out;

@@ -40,6 +40,34 @@ describe('the database of the commands beside serve', () => {
     assert.equal(fs.existsSync(path.join(cwd, 'var', 'spkiosk.db')), false, 'no empty database made');
   });
 
+  // "see `db` in the configuration" was said whatever named the path: on a
+  // machine with no configuration file (a dev's, a hall installed without
+  // one) it sent the reader to a file that is not there. Each path is now
+  // told with what named it, and the choices that are real. (The default
+  // file of this machine is read when there is one: then skipped.)
+  it('no database: the advice names what named the path, never a configuration that is not there', {
+    skip: fs.existsSync('/etc/spkiosk/spkiosk.conf') && 'this machine has /etc/spkiosk/spkiosk.conf',
+  }, () => {
+    const nowhere = path.join(tmp, 'nowhere', 'spkiosk.db');
+    const noDb = path.join(tmp, 'no-db.conf');
+    fs.writeFileSync(noDb, 'threads = 2\n');
+    const cases = [
+      // no file, no variable: the default, and the choices there are
+      [['user', 'list'], {}, /there is no database at \.\/var\/spkiosk\.db .*no configuration names one \(there is no \/etc\/spkiosk\/spkiosk\.conf\); give --db FILE, or SPKIOSK_CONFIG=FILE/],
+      [['export', '--since', monthAgo(), '--format', 'csv', '--hall', '示例社区'], {}, /spkiosk export: there is no database at \.\/var\/spkiosk\.db .*there is no \/etc\/spkiosk\/spkiosk\.conf/],
+      [['user', 'list'], { SPKIOSK_DB: nowhere }, /there is no database at .*nowhere\/spkiosk\.db .*SPKIOSK_DB names it; correct SPKIOSK_DB, or give --db FILE/],
+      [['backup', path.join(tmp, 'b-none')], { SPKIOSK_CONFIG: noDb }, new RegExp(`there is no database at \\./var/spkiosk\\.db .*${noDb} does not set \`db\`; set it there, or give --db FILE`)],
+      [['user', 'list', '--db', nowhere], {}, /there is no database at .*nowhere\/spkiosk\.db .*check the FILE given to --db/],
+    ];
+    for (const [args, env, said] of cases) {
+      const r = run(args, { env });
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, said);
+      assert.doesNotMatch(r.stderr, /in the configuration/, `${args.join(' ')} ${JSON.stringify(env)}`);
+    }
+    assert.equal(fs.existsSync(path.join(cwd, 'var')), false, 'nothing made in the working folder');
+  });
+
   it('the configuration\'s db is the one the commands use', () => {
     const env = { SPKIOSK_CONFIG: conf };
     let r = run(['user', 'add', 'wang', '--role', 'staff'], { env, input: 'a-long-enough-password\n' });
@@ -161,6 +189,12 @@ describe('the database of the commands beside serve', () => {
     assert.match(r.stderr, new RegExp(`there is no database at .*nowhere/spkiosk\\.db .*\`db\` in ${none} names it`));
     assert.match(r.stderr, /its first start makes the database/);
     assert.doesNotMatch(r.stderr, /give --db/);
+    // SPKIOSK_DB in the unit's environment (an edited unit) wins over the
+    // file's `db`: said as what named the path, not the file
+    r = asUnit(nightly, { SPKIOSK_CONFIG: none, SPKIOSK_DB: path.join(tmp, 'elsewhere', 'spkiosk.db') });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /there is no database at .*elsewhere\/spkiosk\.db .*SPKIOSK_DB in this unit's environment names it/);
+    assert.doesNotMatch(r.stderr, /`db` in /);
     // the variable inherited by a terminal's shell (a desktop's service) names
     // another stream: a command line, told as before
     r = run(nightly, { env: { SPKIOSK_CONFIG: bad, JOURNAL_STREAM: '1:2' } });
