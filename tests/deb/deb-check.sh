@@ -480,22 +480,27 @@ case $said in
 *) fail "the backup's journal on a configuration problem: $said" ;;
 esac
 in_sd sed -i '/^threads = 4 # cores$/d' /etc/spkiosk/spkiosk.conf
-in_sd systemctl reset-failed spkiosk-backup.service
 ok "a configuration problem in the backup's journal: \"$(printf '%s' "$said" | cut -c1-70)…\""
 sec=$(in_sd systemd-analyze security --no-pager spkiosk.service | sed -n 's/.*Overall exposure level for spkiosk.service: //p')
 ok "systemd-analyze security (online): $sec"
+# that failed backup is left failed: remove must clear it. Anything else failed is a fault
 failed_units=$(in_sd systemctl list-units --failed --plain --no-legend | awk '{print $1}' | tr '\n' ' ')
-[ -z "$failed_units" ] || fail "failed units under systemd: $failed_units"
-# remove and purge with systemd running: every unit stopped, nothing left failed
+[ "$failed_units" = "spkiosk-backup.service " ] ||
+    fail "failed units under systemd: '$failed_units' (want only spkiosk-backup.service, failed above)"
+# remove and purge with systemd running: every unit stopped, nothing left
+# failed. A backup that had failed stayed in `systemctl --failed` after
+# remove ("not-found failed") until a reboot or a reset-failed by hand
 in_sd systemctl enable --now spkiosk-pull.timer >/dev/null 2>&1 || fail "enable spkiosk-pull.timer"
 in_sd apt-get remove -y spkiosk >"$log" 2>&1 || { cat "$log"; fail "apt-get remove under systemd"; }
 for u in spkiosk.service spkiosk-backup.timer spkiosk-pull.timer; do
     [ "$(in_sd systemctl is-active "$u" 2>/dev/null)" != active ] || fail "$u still active after remove"
 done
+failed_units=$(in_sd systemctl list-units --failed --plain --no-legend --all | awk '{print $1}' | tr '\n' ' ')
+[ -z "$failed_units" ] || fail "failed units after remove: $failed_units"
 in_sd apt-get purge -y spkiosk >"$log" 2>&1 || { cat "$log"; fail "apt-get purge under systemd"; }
-failed_units=$(in_sd systemctl list-units --failed --plain --no-legend | awk '{print $1}' | tr '\n' ' ')
+failed_units=$(in_sd systemctl list-units --failed --plain --no-legend --all | awk '{print $1}' | tr '\n' ' ')
 [ -z "$failed_units" ] || fail "failed units after purge: $failed_units"
-ok "apt-get remove and purge under systemd: the service and both timers stopped, no unit failed"
+ok "apt-get remove and purge under systemd: the service and both timers stopped, the failed backup cleared, no unit failed"
 in_sd systemctl poweroff >/dev/null 2>&1 || true
 i=0
 while kill -0 "$boot" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
