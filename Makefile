@@ -303,7 +303,8 @@ district: $(BUILD)/spkiosk
 # `make deb` builds build/deb/spkiosk_VERSION_ARCH.deb from a copy of the tree
 # and runs lintian on it (3-4 min here, the unit tests included);
 # `make deb-check` installs it in a throw-away bookworm root, starts it as its
-# unit would, requests the kiosk and a procedure, removes and purges it, then
+# unit would, requests the kiosk and a procedure, removes and purges it,
+# installs it as a server without internet would (docs/deployment.md), then
 # boots systemd 252 as PID 1 of its own namespaces over a second root and
 # does it again under systemd, the backup unit and a moved database included
 # (root needed; it builds first, then 40-80 s from the cached root, which the

@@ -74,6 +74,23 @@ fi
 in_root dpkg-query -W -f='${Status}\n' spkiosk | grep -q '^install ok installed$' ||
     fail "spkiosk is not installed"
 ok "apt-get install ./spkiosk.deb (with $(sed -n 's/^Setting up \(systemd[^ ]*\) .*/\1/p' "$log" | tr '\n' ' ')for the user)"
+# a hall's server without internet installs the package with the libraries
+# docs/deployment.md ("A server without internet") has the officer fetch by
+# name: every Depends is on that list or on every server the Debian
+# installer makes, and the list names nothing the package no longer needs
+offline=$(sed -n 's/^ *apt-get download //p' docs/deployment.md)
+[ -n "$offline" ] || fail "docs/deployment.md has no apt-get download line (A server without internet)"
+needs=$(dpkg-deb -f "$deb" Depends | sed 's/[,|]/\n/g' | sed 's/(.*//; s/[[:space:]]//g' | sed '/^$/d' | tr '\n' ' ')
+for p in $needs; do
+    case " $offline libc6 zlib1g procps systemd systemd-standalone-sysusers systemd-sysusers " in
+    *" $p "*) ;;
+    *) fail "Depends: $p is neither in docs/deployment.md's offline list (apt-get download …) nor on every Debian 12 server" ;;
+    esac
+done
+for p in $offline; do
+    case " $needs " in *" $p "*) ;; *) fail "docs/deployment.md's offline list names $p, which the package does not depend on" ;; esac
+done
+ok "the offline install's list in docs/deployment.md covers the package's Depends: $offline"
 
 pw=$(in_root getent passwd spkiosk) || fail "no user spkiosk"
 uid=$(echo "$pw" | cut -d: -f3)
@@ -339,6 +356,38 @@ in_root dpkg-query -W -f='${db:Status-Status}\n' spkiosk 2>/dev/null | grep -q '
 [ -z "$(find "$root/var/backups/spkiosk" ! -user 0 -o ! -group 0)" ] ||
     fail "the kept backups are not root's after purge"
 ok "apt-get purge: data, user, group, unit, log gone; backups and the TLS key kept, root's"
+
+# the install on a server without internet, as docs/deployment.md ("A server
+# without internet") has it: the libraries the installer does not put on a
+# server (the offline list above) purged again, systemd and procps kept as an
+# installed server has them, no package lists (so apt knows of nothing but
+# the files it is given) and, where unshare can, no network; then the
+# package alone is refused, and with the listed libraries beside it, installed
+# shellcheck disable=SC2086 # one package a word
+in_root apt-get purge -y $offline >"$log" 2>&1 || { cat "$log"; fail "apt-get purge $offline"; }
+mkdir -p "$root/root/usb"
+for p in $offline; do
+    [ "$(in_root dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" != installed ] ||
+        fail "$p is still installed before the offline install"
+    f=""
+    for f in "$root"/var/cache/apt/archives/"${p}"_*.deb; do break; done
+    [ -f "$f" ] || fail "no $p package in the root's apt cache"
+    cp "$f" "$root/root/usb/"
+done
+cp "$deb" "$root/root/usb/"
+rm -rf "$root/var/lib/apt/lists"
+mkdir -p "$root/var/lib/apt/lists/partial"
+off=""
+unshare --net true 2>/dev/null && off="unshare --net"
+$off chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    LC_ALL=C.UTF-8 sh -c 'cd /root/usb && apt install -y ./spkiosk_*.deb' >"$log" 2>&1 &&
+    fail "offline, the package alone installed: the offline list is not needed?"
+grep -q "Depends: .* but it is not installable" "$log" || { cat "$log"; fail "offline, the package alone: not the refusal the docs quote"; }
+$off chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    LC_ALL=C.UTF-8 sh -c 'cd /root/usb && apt install -y ./*.deb' >"$log" 2>&1 ||
+    { cat "$log"; fail "offline: apt install ./*.deb with the listed libraries"; }
+in_root dpkg-query -W -f='${db:Status-Status}\n' spkiosk | grep -q '^installed' || fail "offline: spkiosk not installed"
+ok "offline install (no package lists${off:+, no network}): the package alone refused; with the listed libraries beside it, installed"
 
 # --- under systemd ----------------------------------------------------------------
 # The chroot above runs the unit's commands by hand: the sandbox, Type=notify,
