@@ -497,6 +497,43 @@ $modes
 want:
 $want"
 ok "owners and modes: state 0750, database 0600, library 0700 (spkiosk's); logs 0750; /etc/spkiosk root's"
+# serving the hall's LAN exactly as docs/deployment.md has the IT officer do
+# it ("Where things live"; "HTTPS on a hall's LAN without internet"): a hall
+# authority and the server's certificate made with openssl, installed
+# root:spkiosk 0640, the five lines in spkiosk.conf, the three of `systemctl
+# edit spkiosk` for ports below 1024; then HTTPS on 443 answers for the
+# hall's name with the authority trusted, and HTTP on 80 sends there. Put
+# back as installed after (the steps below use 127.0.0.1:8080)
+in_sd cp /etc/spkiosk/spkiosk.conf /root/spkiosk.conf.as-installed
+in_sd sh -c 'set -e; cd /root
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -utf8 \
+      -keyout hall-ca.key -out hall-ca.crt -subj "/CN=XX社区便民服务中心 CA"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -keyout spkiosk.key -out spkiosk.csr -subj "/CN=kiosk.hall"
+    printf "subjectAltName=DNS:kiosk.hall,IP:192.168.1.10\nextendedKeyUsage=serverAuth\n" >ext
+    openssl x509 -req -in spkiosk.csr -CA hall-ca.crt -CAkey hall-ca.key -CAcreateserial \
+      -days 825 -out spkiosk.crt -extfile ext
+    install -m 0640 -o root -g spkiosk spkiosk.crt spkiosk.key /etc/spkiosk/' >"$log" 2>&1 ||
+    { cat "$log"; fail "the hall's certificate, as docs/deployment.md makes it"; }
+in_sd sed -i 's|^listen = .*|listen = 0.0.0.0:443\nredirect-http = 0.0.0.0:80\ntls-cert = /etc/spkiosk/spkiosk.crt\ntls-key = /etc/spkiosk/spkiosk.key\nhost = kiosk.hall|' \
+    /etc/spkiosk/spkiosk.conf
+in_sd spkiosk serve --config /etc/spkiosk/spkiosk.conf --check-config | grep -q '^# no problems' ||
+    fail "the LAN settings of docs/deployment.md: --check-config reports problems"
+in_sd mkdir -p /etc/systemd/system/spkiosk.service.d
+in_sd sh -c 'printf "[Service]\nAmbientCapabilities=CAP_NET_BIND_SERVICE\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\nPrivateUsers=no\n" >/etc/systemd/system/spkiosk.service.d/override.conf'
+in_sd systemctl daemon-reload
+in_sd systemctl restart spkiosk.service || { in_sd journalctl --no-pager -u spkiosk -n 10; fail "restart with the LAN settings"; }
+active spkiosk.service || { in_sd journalctl --no-pager -u spkiosk -n 10; fail "spkiosk.service on 443 and 80"; }
+in_sd curl -fsS --cacert /root/hall-ca.crt --connect-to kiosk.hall:443:127.0.0.1:443 -o /dev/null 'https://kiosk.hall/?kiosk=1' 2>"$log" ||
+    { cat "$log"; in_sd journalctl --no-pager -u spkiosk -n 10; fail "HTTPS on 443 for kiosk.hall with the hall's authority"; }
+redir=$(in_sd curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: kiosk.hall' 'http://127.0.0.1/?kiosk=1' 2>&1 || true)
+case $redir in 30[1278]" https://kiosk.hall/"*) ;; *) fail "HTTP on 80 does not send to https://kiosk.hall/: $redir" ;; esac
+in_sd rm /etc/systemd/system/spkiosk.service.d/override.conf /etc/spkiosk/spkiosk.crt /etc/spkiosk/spkiosk.key
+in_sd cp /root/spkiosk.conf.as-installed /etc/spkiosk/spkiosk.conf
+in_sd systemctl daemon-reload
+in_sd systemctl restart spkiosk.service || fail "restart as installed"
+active spkiosk.service || fail "spkiosk.service as installed again"
+ok "the LAN as docs/deployment.md sets it: HTTPS on 443 (the hall authority's certificate, key root:spkiosk 0640), HTTP on 80 sends to https://kiosk.hall/ ($redir)"
 # the nightly backup as its timer starts it, on a fresh install
 in_sd systemctl start spkiosk-backup.service ||
     { in_sd journalctl --no-pager -u spkiosk-backup -n 10; fail "spkiosk-backup.service fails on a fresh install"; }
