@@ -307,7 +307,7 @@ district: $(BUILD)/spkiosk
 # installs it as a server without internet would (docs/deployment.md), then
 # boots systemd 252 as PID 1 of its own namespaces over a second root and
 # does it again under systemd, the backup unit and a moved database included
-# (root needed; it builds first, then 40-80 s from the cached root, which the
+# (root needed; it builds first, then 1-2.5 min from the cached root, which the
 # first run makes with mmdebstrap over the network). Neither is in `make check`.
 DEB_VERSION = $(shell sh scripts/deb-version.sh)
 DEB_FILE    = build/deb/spkiosk_$(DEB_VERSION)_$(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null).deb
