@@ -174,7 +174,11 @@ unit: $(UNIT_BIN)
 # waiting (settle delays, idle and throttle clocks, Argon2): 1,305 tests
 # took 166 s two at a time with the two cores half idle, 117 s three and
 # 103 s four at a time; under ASan 218 s two and 146 s four (2026-12-06,
-# all passing). check-tsan keeps one at a time. The longest files first
+# all passing). By 2026-12-07 (1,631 tests) the waiting no longer leaves
+# the cores idle: four at a time took 128 s in CI and used 261 s of CPU
+# here (about 0.37 s per daemon, 0.08 s per `user add` and per login for
+# Argon2, the rest node), so more at a time would not help.
+# check-tsan keeps one at a time. The longest files first
 # (tests/run-files.mjs; CI's run of 2026-12-07): by name, rate (37 s, most
 # of it the 30 s grace of a call) and schedule (29 s) started late.
 API_JOBS ?= 4
@@ -329,7 +333,14 @@ deb-check: deb
 # the suite was CPU-bound on two cores (CPU pressure 51 %): three and four
 # files each took 424 s while every file launched its own chromium; with one
 # chromium for all (below), on the dev build, two took 453 s, three 398 s
-# (384 s in a fresh clone), four 374 s, each passing all 479.
+# (384 s in a fresh clone), four 374 s, each passing all 479. Where the
+# CPU goes (2026-12-07, 501 tests: about 780 s of CPU here, where CI took
+# 351 s on two cores): chromium's renderers 45 %, its browser process
+# 20 %, its gpu process 6 %, node 15 %, the playwright server 5 %, the
+# daemons 7 %. A new context with its first page costs about 0.9 s of CPU, another page
+# load in a kept one 0.3 s (kioskPage's reuse), an axe run 0.07 s, a
+# second of waiting 0.02-0.07 s: a fixed hold costs the run little, since
+# the other files take the core it leaves.
 E2E_JOBS ?= 4
 # The longest files first (tests/run-files.mjs), the rest by name after
 # them: by name, the staff window's minute started four fifths of the way
