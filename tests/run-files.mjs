@@ -7,7 +7,9 @@
 // the staff window (about a minute) started four fifths of the way in. The
 // longest first, the run ends on short files that keep every slot busy.
 // A name that is not in the folder (a file renamed or removed) is said on
-// standard error and skipped, so the list cannot fail a run.
+// standard error and skipped, so the list cannot fail a run. Only the
+// folder's own *.test.mjs run (node --test would also take subfolders and
+// names like test-*.mjs; tests/api and tests/e2e have neither).
 // Usage: node tests/run-files.mjs [--concurrency=N] DIR [FILE...]
 import fs from 'node:fs';
 import path from 'node:path';
