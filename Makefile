@@ -337,16 +337,16 @@ deb-check: deb
 # CPU goes (2026-12-07, 501 tests: about 780 s of CPU here, where CI took
 # 351 s on two cores): chromium's renderers 45 %, its browser process
 # 20 %, its gpu process 6 %, node 15 %, the playwright server 5 %, the
-# daemons 7 %. A new context with its first page costs about 0.9 s of CPU, another page
-# load in a kept one 0.3 s (kioskPage's reuse), an axe run 0.07 s, a
-# second of waiting 0.02-0.07 s: a fixed hold costs the run little, since
-# the other files take the core it leaves.
+# daemons 7 %. A new context with its first page costs about 0.9 s of
+# CPU, another page load in a kept one 0.3 s (kioskPage's reuse), an axe
+# run 0.07 s, a second of waiting 0.02-0.07 s: a fixed hold costs the run
+# little, since the other files take the core it leaves.
 E2E_JOBS ?= 4
 # The longest files first (tests/run-files.mjs), the rest by name after
-# them: by name, the staff window's minute started four fifths of the way
-# in and the run ended on it and a few others with slots idle. Longest in
-# CI's run of 2026-12-07 (fc35c) first; a file missing from the list only
-# starts later.
+# them: by name, long files (the staff window's minute, web, work,
+# walkthrough) started in the last fifth, and the run's last minutes had
+# two or three files running, not four. Longest in CI's run of 2026-12-07
+# (fc35c) first; a file missing from the list only starts later.
 E2E_FIRST = staff keypad a11y display admin focus-clear staff-stale evaluators lost-link-hall web \
             fresh ready-list rate admin-practice walkthrough work updated owed-papers visit-home-fill \
             followup print phone-ask visit devices-reconnect layout
