@@ -68,11 +68,16 @@ describe('the staff window', () => {
   it('at 1366×768 the call button and the first waiting ticket show without scrolling', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     try {
-      const call = await page.locator('#call-next').boundingBox();
-      const ticket = await page.locator('#queue tbody tr', { hasText: first.ticket }).boundingBox();
-      assert.equal(await page.evaluate(() => window.scrollY), 0);
-      assert.ok(call.y + call.height <= 768, `叫下一个号 ends at ${call.y + call.height}`);
-      assert.ok(ticket.y + ticket.height <= 768, `the first ticket's row ends at ${ticket.y + ticket.height}`);
+      // polled: the queue's refresh redraws its rows, and a row measured
+      // as it was replaced has no box (null, seen once under load)
+      await poll(async () => {
+        const call = await page.locator('#call-next').boundingBox();
+        const ticket = await page.locator('#queue tbody tr', { hasText: first.ticket }).boundingBox();
+        assert.ok(call && ticket, 'both laid out');
+        assert.equal(await page.evaluate(() => window.scrollY), 0);
+        assert.ok(call.y + call.height <= 768, `叫下一个号 ends at ${call.y + call.height}`);
+        assert.ok(ticket.y + ticket.height <= 768, `the first ticket's row ends at ${ticket.y + ticket.height}`);
+      });
     } finally {
       await page.setViewportSize(DESKTOP);
     }
