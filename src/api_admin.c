@@ -6,6 +6,7 @@
 #include "api_admin.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -905,7 +906,13 @@ enum MHD_Result api_admin_live_put(struct http_request *req)
         snprintf(live, sizeof live, "%.64s", if_match + 1);
     else
         snprintf(live, sizeof live, "%s", n == 64 ? if_match : "");
+    /* a hash with junk after it was cut to 64 characters and matched: the
+     * page sent something else than the hash it was given, so say so */
+    if (strlen(waiting) != 64 || strspn(waiting, "0123456789abcdefABCDEF") != 64)
+        return reply_bad_request(req, "没有保存：排期版本的版本号应是 64 位十六进制数字，页面带来的不是；请重新打开文件");
     snprintf(tag, sizeof tag, "\"%.64s\"", waiting);
+    for (n = 1; n <= 64; n++)
+        tag[n] = (char)tolower((unsigned char)tag[n]);
     if (!(db = db_thread()))
         return reply_internal(req);
     if ((r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)

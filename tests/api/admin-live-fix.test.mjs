@@ -39,6 +39,13 @@ describe('fixing the live version while a new one waits', () => {
     const fixed = LIVE.replace('登计', '登记');
     assertError(await fixLive('reg', fixed, { live: sha256(LIVE) }), 428, 'precondition_required');
     assertError(await fixLive('reg', fixed, { waiting: sha256(WAITING) }), 428, 'precondition_required');
+    // the waiting hash with anything after it was cut to 64 characters and
+    // matched: a page that sends something else than the hash is told so
+    for (const bad of [`${sha256(WAITING)}zz`, `${sha256(WAITING)}0`, sha256(WAITING).slice(1), 'g'.repeat(64)]) {
+      const r = await fixLive('reg', fixed, { live: sha256(LIVE), waiting: bad });
+      assertError(r, 400, 'bad_request');
+      assert.match(r.body.error.message, /64 位十六进制/);
+    }
     // the waiting text changed since the editor opened it
     assertError(await fixLive('reg', fixed, { live: sha256(LIVE), waiting: sha256('older') }), 409, 'file_changed');
     // the live version changed since (the new one went live, another fix)
