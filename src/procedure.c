@@ -826,10 +826,13 @@ static bool raw_is_checkbox_typo(const char *raw);
 static const char *raw_checkbox_typo_reason(const char *raw);
 
 /* Takes the eligibility conditions from the first list of that section. */
+static void pctx_info_boxes(struct pctx *c, cmark_node *list, const char *where);
+
 static void pctx_take_conditions(struct pctx *c, cmark_node *list)
 {
     struct procedure *p = c->p;
-    cmark_node *item;
+    cmark_node *item, *sub;
+    char where[160];
     size_t n = 0;
 
     c->conditions_taken = true;
@@ -857,6 +860,14 @@ static void pctx_take_conditions(struct pctx *c, cmark_node *list)
                       "办理条件不用写成清单项「- [ ]」：自助机本来就会逐条请居民确认，"
                       "方括号会原样显示给居民。请写成「- 条件」");
         p->conditions[p->n_conditions++] = t;
+        /* a box indented under a condition is run into its text (「具有本市户籍
+         * [ ] 户口簿」), asked as part of it: outside a step, as the
+         * section's other lists are warned (pctx_info_boxes) */
+        snprintf(where, sizeof where, "「%s」部分",
+                 p->n_sections ? p->sections[p->n_sections - 1].title : "办理条件");
+        for (sub = cmark_node_first_child(item); sub && !c->oom; sub = cmark_node_next(sub))
+            if (cmark_node_get_type(sub) == CMARK_NODE_LIST)
+                pctx_info_boxes(c, sub, where);
     }
 }
 
