@@ -2022,15 +2022,17 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
         goto out;
     waits = lstat(aside, &sb) == 0 && S_ISREG(sb.st_mode);
     taken = !(lstat(ppath, &sb) != 0 && errno == ENOENT);
+    /* never over a file: one put in its place between the look and the
+     * move (a pull, an editor) is the item's, as when it was there first */
     if (waits && !taken) {
-        if (rename(aside, ppath) != 0)
+        if (renameat2(AT_FDCWD, aside, AT_FDCWD, ppath, RENAME_NOREPLACE) != 0)
             fprintf(stderr, "spkiosk: admin: cannot put %s back: %s\n", ppath, strerror(errno));
         else
             moved = true;
     }
     r = admin_save(db, root, rel, text, len, NULL, check, res);
     if (moved && (r != 0 || res->outcome != ADMIN_SAVED)) {
-        if (rename(ppath, aside) != 0)
+        if (renameat2(AT_FDCWD, ppath, AT_FDCWD, aside, RENAME_NOREPLACE) != 0)
             fprintf(stderr, "spkiosk: admin: cannot move %s aside again: %s\n", ppath, strerror(errno));
         moved = false;
     }
