@@ -65,6 +65,7 @@ struct proc_step {
     char *title;        /* owned plain text, markers removed */
     char *html;         /* owned: everything but checklist items, forms and staff guidance */
     char *staff_html;   /* owned: the `{staff}` block quotes, for the window only; NULL if none */
+    char *tips_html;    /* owned: the other block quotes (tips), also in html; NULL if none */
     struct proc_item *items;
     size_t n_items;
     struct field *fields;

@@ -18,10 +18,11 @@
  * another host is shown as its description, never fetched; 16: a line
  * break between Chinese characters joined in conditions, checklist items
  * and titles too; 17: the receipt lists the required papers not received,
- * 待补交材料; 18: a paper brought after acceptance says when, （… 补交））:
+ * 待补交材料; 18: a paper brought after acceptance says when, （… 补交）;
+ * 19: the print sheet gives the tips of the steps that ask for papers):
  * stored renderings of another version are rendered again from
  * their source at the next start. */
-#define RENDER_VERSION 18
+#define RENDER_VERSION 19
 
 #define RENDER_PRACTICE_KEY_LEN 64  /* hex digits of render_practice_key */
 

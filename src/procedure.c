@@ -80,6 +80,7 @@ struct pctx {
     enum pstate state;
     struct strbuf html;         /* HTML of the part being read */
     struct strbuf staff;        /* the step's staff guidance HTML */
+    struct strbuf tips;         /* the step's tips (its other block quotes) HTML */
     struct strbuf text;         /* plain text for search */
     bool eligibility_seen;      /* conditions come from the first one only */
     bool in_first_eligibility;  /* the section being read is that first one */
@@ -574,9 +575,12 @@ static void pctx_flush(struct pctx *c)
         p->steps[p->n_steps - 1].html = pctx_take_html(c);
         if (c->staff.len && !(p->steps[p->n_steps - 1].staff_html = strbuf_take(&c->staff)))
             c->oom = 1;
+        if (c->tips.len && !(p->steps[p->n_steps - 1].tips_html = strbuf_take(&c->tips)))
+            c->oom = 1;
         break;
     }
     strbuf_free(&c->staff);
+    strbuf_free(&c->tips);
 }
 
 static bool section_kind_of(const char *title, enum section_kind *k)
@@ -2048,10 +2052,18 @@ static void pctx_block(struct pctx *c, cmark_node *n)
         } else if (is_form_block(n)) {
             pctx_step_form(c, n);
         } else {
+            size_t from = c->html.len;
+
             if (t == CMARK_NODE_BLOCK_QUOTE)
                 pctx_nested_misplaced(c, n);
-            if (t != CMARK_NODE_BLOCK_QUOTE || !pctx_step_staff_quote(c, n))
+            if (t != CMARK_NODE_BLOCK_QUOTE || !pctx_step_staff_quote(c, n)) {
                 pctx_render(c, n);
+                /* a tip as the step shows it, kept apart too: the printed
+                 * sheet lists those of the steps that ask for papers */
+                if (t == CMARK_NODE_BLOCK_QUOTE && c->html.len > from &&
+                    strbuf_append(&c->tips, c->html.data + from, c->html.len - from) != 0)
+                    c->oom = 1;
+            }
         }
         return;
     case PS_SUMMARY:
@@ -2471,6 +2483,7 @@ out:
     frontmatter_free(&fm);
     strbuf_free(&c.html);
     strbuf_free(&c.staff);
+    strbuf_free(&c.tips);
     strbuf_free(&c.text);
     strbuf_free(&c.bad_keys);
     procedure_free(p);
@@ -2555,6 +2568,7 @@ void procedure_free(struct procedure *p)
         free(st->title);
         free(st->html);
         free(st->staff_html);
+        free(st->tips_html);
         for (j = 0; j < st->n_items; j++) {
             free(st->items[j].text);
             if (st->items[j].has_cond)

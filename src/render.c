@@ -418,6 +418,35 @@ static int render_print_when(struct strbuf *sb, const struct procedure *p, const
            strbuf_puts(sb, "」时需要）</span>");
 }
 
+/* The tips (block quotes) of the steps that ask for papers, under the
+ * list of what to bring: 照片须为白底彩色照片 is what the resident who reads
+ * only the sheet needs to bring the right photo. The tips of the other
+ * steps are how to type or what happens at the window, read on the screen
+ * step by step; `{staff}` guidance is never among them. A tip of a step
+ * that applies only in some cases says which, as its items do. */
+static int render_print_tips(struct strbuf *sb, const struct procedure *p)
+{
+    size_t i;
+    bool open = false;
+    int rc = 0;
+
+    for (i = 0; i < p->n_steps; i++) {
+        const struct proc_step *st = &p->steps[i];
+        if (!st->n_items || !st->tips_html)
+            continue;
+        if (!open)
+            rc |= strbuf_puts(sb, "\n<div class=\"tips\">\n");
+        open = true;
+        if (st->has_cond)
+            rc |= strbuf_puts(sb, "<p class=\"tip-when\">") || render_print_when(sb, p, &st->cond) ||
+                  strbuf_puts(sb, "</p>\n");
+        rc |= strbuf_puts(sb, st->tips_html);
+    }
+    if (open)
+        rc |= strbuf_puts(sb, "</div>");
+    return rc;
+}
+
 char *render_procedure_print(const struct procedure *p)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -480,7 +509,9 @@ char *render_procedure_print(const struct procedure *p)
                 rc |= strbuf_puts(&sb, "</li>\n");
             }
         }
-        rc |= strbuf_puts(&sb, "</ul></section>\n");
+        rc |= strbuf_puts(&sb, "</ul>");
+        rc |= render_print_tips(&sb, p);
+        rc |= strbuf_puts(&sb, "</section>\n");
     }
     for (i = 0; i < p->n_sections; i++) {
         if (p->sections[i].kind == SECTION_CHAIN)

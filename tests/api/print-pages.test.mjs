@@ -98,6 +98,37 @@ proxy | 是否代办 | yesno | required
 - [ ] 授权委托书
 `;
 
+// tips: a tip in a step of papers (the spec's 照片须为白底彩色照片), one in
+// a step of papers that applies only to proxies, a typing tip of a step
+// with a form only, and a `{staff}` quote beside a resident's tip.
+const TIPS = `---
+version: 2026-01-01
+---
+# 提示事项
+
+有提示的事项。
+
+## 第一步：填写
+\`\`\`form
+proxy   | 是否代办 | yesno | required
+address | 住址     | text  | required
+\`\`\`
+
+> 住址请写到门牌号。
+
+## 第二步：准备材料
+- [ ] 近期一寸免冠照片 2 张
+
+> 照片须为白底彩色照片。
+
+> 核对照片背景。 {staff}
+
+## 第三步：代办材料 {if proxy=yes}
+- [ ] 授权委托书
+
+> 委托书须有本人签名。
+`;
+
 function tree(tmp) {
   return writeTree(path.join(tmp, 'tree'), {
     'hall/README.md': fs.readFileSync(path.join(WINDOW_TREE, 'hall', 'README.md')),
@@ -105,6 +136,7 @@ function tree(tmp) {
     'hall/bare.md': BARE,
     'hall/pick.md': PICK,
     'hall/cond.md': COND,
+    'hall/tips.md': TIPS,
   });
 }
 
@@ -126,6 +158,23 @@ describe('the printed pages of a case', () => {
     ok(s, 'submit');
     return c.body.id;
   }
+
+  it('the one-time notice gives the tips of the steps of papers under 需要准备, not typing tips', async () => {
+    const r = await h.get('/print/procedures/tips');
+    assert.equal(r.status, 200, r.text);
+    // a resident who reads only the sheet brings the right photo
+    const materials = /<section class="materials">([\s\S]*?)<\/section>/.exec(r.text);
+    assert.ok(materials, r.text);
+    const [list, tips] = materials[1].split('</ul>');
+    assert.ok(list.includes('近期一寸免冠照片 2 张') && list.includes('授权委托书'), list);
+    assert.match(tips, /<blockquote>\s*<p>照片须为白底彩色照片。<\/p>\s*<\/blockquote>/);
+    // a proxy's tip says when it applies, as the proxy's papers do
+    assert.match(tips, /（「是否代办」选「是」时需要）[\s\S]*委托书须有本人签名。/);
+    assert.ok(tips.indexOf('照片须为') < tips.indexOf('委托书须'), 'tips out of step order');
+    // the form step's tip is for typing on the screen; staff guidance is
+    // never printed
+    for (const w of ['门牌号', '核对照片背景', '{staff}']) assert.ok(!r.text.includes(w), `${w} on the sheet`);
+  });
 
   it('the slip of a case with no item to bring has no materials section', async () => {
     const id = await handIn('bare');

@@ -520,7 +520,7 @@ describe('GET /print/procedures/{id}', () => {
     assert.match(r.headers.get('content-type') ?? '', /^text\/html/i);
     // the checklist of every step and the information sections are on the sheet
     for (const s of ['劳动手册办理', '本人居民身份证原件', '近期一寸免冠照片 2 张', '受托人居民身份证原件',
-      '本事项不收费。', '请本人到场办理。']) {
+      '本事项不收费。', '请本人到场办理。', '照片须为白底彩色照片。']) {
       assert.ok(r.text.includes(s), `print sheet lacks ${s}`);
     }
     assert.doesNotMatch(r.text, /\{optional\}|\{if /);

@@ -1,7 +1,8 @@
 // The one-time notice (一次性告知单) keeps the promise of its button (issue
 // #9): every item of the sample library prints on one A4 sheet, says
 // nothing twice (the fee and the basis once, a shared field label once)
-// and carries none of the screen's typing tips.
+// and carries none of the screen's typing tips, while the tips of the
+// steps of papers are printed under 需要准备.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { useKiosk } from './helpers.mjs';
@@ -43,6 +44,8 @@ describe('the one-time notice', () => {
     assert.ok(html.includes('设定依据') && html.includes('收费标准'));
     // the step's tip for typing the address is the screen's, not the sheet's
     assert.ok(!html.includes('门牌号'), 'a typing tip on the sheet');
+    // the tip of the step of papers is the sheet's too (and fits the page)
+    assert.ok(html.includes('只办电子证的，不需要带照片。'), 'the papers\' tip is not on the sheet');
     assert.match(html, /（需填写：姓名、公民身份号码/);
   });
 

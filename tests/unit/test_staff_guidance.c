@@ -1,7 +1,8 @@
 /* Unit tests for staff-only guidance in procedure files: a step's block
  * quote whose first line ends with `{staff}` goes to the step's staff_html
  * and nowhere else (not the step HTML, the search text, the public JSON or
- * the print sheet); `{staff}` anywhere else is an error with its line. */
+ * the print sheet, which gives the other quotes of a step of papers);
+ * `{staff}` anywhere else is an error with its line. */
 #include <criterion/criterion.h>
 
 #include <stdbool.h>
@@ -108,9 +109,14 @@ Test(staff_guidance, goes_to_staff_html_only)
     lacks(json, "staff");
     has(json, "白底彩色");
     lacks(print, "核对身份证原件");
+    lacks(print, "参保状态");
     lacks(print, "姓名须与身份证一致");
-    /* the one-page notice names the steps; their tips are the screen's */
-    lacks(print, "白底彩色");
+    /* the one-page notice gives the tip of the step of papers (the
+     * resident who reads only it brings the right photo), never guidance */
+    has(p->steps[0].tips_html, "白底彩色");
+    lacks(p->steps[0].tips_html, "核对身份证原件");
+    cr_assert_null(p->steps[1].tips_html, "a step whose only quote is guidance has no tip");
+    has(print, "白底彩色");
     has(print, "办理步骤");
     free(json);
     free(print);
