@@ -280,6 +280,12 @@ int library_read_file_at(int dirfd, const char *path, size_t max, char **out, si
 /* sha256 of data as 64 lower-case hex digits plus NUL. */
 void library_hash(const char *data, size_t len, char out[65]);
 
+/* The line an error about f's id points at: its front matter's `id:` line
+ * when the id comes from there (from the model, else from f's text), else
+ * 1 (the id is the file name, or the file was not read: reused by its
+ * stamp). Never fails: 1 also when memory runs out. */
+int library_id_line(const struct lib_file *f);
+
 /* Days before review_by that a reminder starts. */
 #define LIBRARY_REMIND_DAYS 30
 

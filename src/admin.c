@@ -861,7 +861,7 @@ static int admin_check_cross(struct db *db, const char *rel, struct library *lib
     if (err)
         return -1;
     if (other) {
-        if (diag_error(&out->diags, rel, 1,
+        if (diag_error(&out->diags, rel, library_id_line(f),
                        "编号 %s 已被 %s 使用；两个文件不能用同一个编号，请改开头信息里的 id 或文件名",
                        f->id, other->rel) != 0)
             return -1;

@@ -1150,6 +1150,29 @@ static int lib_id_rank(const struct lib_file *f)
     return strncmp(base, f->id, n) == 0 && strcmp(base + n, ".md") == 0;
 }
 
+int library_id_line(const struct lib_file *f)
+{
+    struct diag_list scratch = DIAG_LIST_INIT;
+    struct frontmatter fm;
+    const struct fm_entry *e;
+    int line = 1;
+
+    /* a `---` block that does not parse gives no line, not a wrong one */
+    if (f->model) {
+        e = frontmatter_get(&f->model->meta, "id");
+        return e && !e->hall && strcmp(e->value, f->id) == 0 ? e->line : 1;
+    }
+    if (!f->text)
+        return 1;
+    memset(&fm, 0, sizeof fm);
+    if (frontmatter_parse(f->path, f->text, f->len, &fm, &scratch) >= 0 &&
+        (e = frontmatter_get(&fm, "id")) && strcmp(e->value, f->id) == 0)
+        line = e->line;
+    frontmatter_free(&fm);
+    diag_list_free(&scratch);
+    return line;
+}
+
 /* Two files may not claim the same id; the later one (by path) is refused.
  * 0, or -1 (out of memory). */
 static int lib_check_ids(struct library *lib)
@@ -1195,13 +1218,15 @@ static int lib_check_ids(struct library *lib)
          * copying a file into another folder to start a new item): which
          * is the newcomer is not known here, and by path the admin was
          * told to rename the one residents' links and QR codes go by */
+        /* at the `id:` line that claims it: line 1 sent the admin to a
+         * `---` with nothing to change */
         if (lib_id_rank(f) == lib_id_rank(&lib->files[clash[i]]))
-            diag_error(&lib->diags, f->path, 1,
+            diag_error(&lib->diags, f->path, library_id_line(f),
                        "编号 %s 已被 %s 使用：两个文件不能用同一个编号。请改新加的那个文件的文件名"
                        "或开头信息里的 id；已经在用的那个不要改，居民的链接和二维码认的是编号",
                        f->id, lib->files[clash[i]].rel);
         else
-            diag_error(&lib->diags, f->path, 1, "编号 %s 已被 %s 使用；请改文件名或开头信息里的 id",
+            diag_error(&lib->diags, f->path, library_id_line(f), "编号 %s 已被 %s 使用；请改文件名或开头信息里的 id",
                        f->id, lib->files[clash[i]].rel);
         f->status = LIB_FAILED;
         f->clash = clash[i];

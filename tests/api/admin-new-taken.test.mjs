@@ -43,6 +43,17 @@ describe('previewing a new item whose id is taken', () => {
     assert.equal(readFile(h, 'assistance/relief.md'), RELIEF);
   });
 
+  // the id is the front matter's here, not the file name's: the error is
+  // at that `id:` line (at line 1 it sent the admin to the `---`)
+  it('an id taken through the front matter\'s id: is an error at that line', async () => {
+    const r = await preview(h, '?id=fresh&category=elderly', proc('老人救助', { front: 'version: 1\nid: relief\n' }));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ok, false, r.text);
+    const taken = r.body.errors.filter((e) => /编号 relief 已被 assistance\/relief\.md 使用/.test(e.message));
+    assert.equal(taken.length, 1, r.text);
+    assert.equal(taken[0].line, 3, r.text);
+  });
+
   it('an id nobody has is still a clean new file', async () => {
     const r = await preview(h, '?id=fresh&category=elderly', proc('新事项'));
     assert.equal(r.status, 200, r.text);

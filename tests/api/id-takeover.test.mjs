@@ -27,11 +27,12 @@ describe('an id claimed on disk by another file', () => {
     });
     d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
     assert.equal((await getJSON(`${d.url}/api/v1/procedures/z-old`)).title, '老事项');
-    // a-new.md sorts first by path, and now claims z-old's id
+    // a-new.md sorts first by path, and now claims z-old's id (its line 2,
+    // `id: z-old`, is where the error is)
     fs.writeFileSync(path.join(tree, 'hall/a-new.md'), proc('新事项', 'id: z-old\n'));
     d.proc.kill('SIGHUP');
-    for (let i = 0; i < 200 && !/a-new\.md:1: 编号 z-old/.test(d.stderr()); i++) await sleep(25);
-    assert.match(d.stderr(), /hall\/a-new\.md:1: 编号 z-old 已被 hall\/z-old\.md 使用/);
+    for (let i = 0; i < 200 && !/a-new\.md:2: 编号 z-old/.test(d.stderr()); i++) await sleep(25);
+    assert.match(d.stderr(), /hall\/a-new\.md:2: 编号 z-old 已被 hall\/z-old\.md 使用/);
     assert.doesNotMatch(d.stderr(), /z-old\.md:1: 编号/);
     assert.equal((await getJSON(`${d.url}/api/v1/procedures/z-old`)).title, '老事项', 'the live one is not taken over');
     const c = await request(`${d.url}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json' },
@@ -42,7 +43,7 @@ describe('an id claimed on disk by another file', () => {
     // the untouched file: an admin's review)
     const r = spawnSync(BIN, ['check', tree], { encoding: 'utf8' });
     assert.equal(r.status, 1);
-    assert.match(r.stdout + r.stderr, /a-new\.md:1: 编号 z-old 已被 hall\/z-old\.md 使用/);
+    assert.match(r.stdout + r.stderr, /a-new\.md:2: 编号 z-old 已被 hall\/z-old\.md 使用/);
     assert.doesNotMatch(r.stdout + r.stderr, /z-old\.md:1: 编号/);
   });
 });

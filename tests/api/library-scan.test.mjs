@@ -203,6 +203,7 @@ describe('two files claiming one id (spkiosk check: nothing is live)', () => {
   const tmp = makeTmp();
   after(() => rmTmp(tmp));
 
+  // each refused file claims the id by its `id:` (line 2), where it is told
   it('the file named by the id keeps it; else the later by path is refused', () => {
     const dir = writeTree(path.join(tmp, 'tree'), {
       // neither is named "same": b.md, the later, is refused
@@ -215,8 +216,8 @@ describe('two files claiming one id (spkiosk check: nothing is live)', () => {
     const r = check(dir);
     const taken = r.stdout.split('\n').filter((l) => l.includes('已被'));
     assert.deepEqual(taken, [
-      `${dir}/cat/b.md:1: 编号 same 已被 cat/a.md 使用：两个文件不能用同一个编号。请改新加的那个文件的文件名或开头信息里的 id；已经在用的那个不要改，居民的链接和二维码认的是编号`,
-      `${dir}/cat/c.md:1: 编号 zz 已被 cat/zz.md 使用；请改文件名或开头信息里的 id`,
+      `${dir}/cat/b.md:2: 编号 same 已被 cat/a.md 使用：两个文件不能用同一个编号。请改新加的那个文件的文件名或开头信息里的 id；已经在用的那个不要改，居民的链接和二维码认的是编号`,
+      `${dir}/cat/c.md:2: 编号 zz 已被 cat/zz.md 使用；请改文件名或开头信息里的 id`,
     ], show(r));
   });
 
@@ -324,7 +325,7 @@ describe('an id held live by a file that is always parsed again', () => {
     fs.writeFileSync(path.join(tree, 'cat/a.md'), `---\nid: zz\n---\n${proc('甲')}`);
     d.proc.kill('SIGHUP');
     for (let i = 0; i < 400 && loads() <= n; i++) await sleep(25);
-    assert.match(d.stderr(), /cat\/a\.md:1: 编号 zz 已被 cat\/b\.md 使用/);
+    assert.match(d.stderr(), /cat\/a\.md:2: 编号 zz 已被 cat\/b\.md 使用/);
     assert.equal((await getJSON(`${d.url}/api/v1/procedures/zz`)).title, '乙');
   });
 });

@@ -222,7 +222,8 @@ Test(admin, check_refuses_an_id_clash_either_way, .init = setup, .fini = teardow
 
     /* one.md comes before two.md */
     cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", as_two, strlen(as_two), &c), 0);
-    cr_assert(has(&c.diags, DIAG_ERROR, 1, "alpha/two.md"), "edit first by path");
+    /* at the `id:` line that claims it */
+    cr_assert(has(&c.diags, DIAG_ERROR, 2, "alpha/two.md"), "edit first by path");
     cr_assert_null(c.model);
     admin_check_free(&c);
     cr_assert_eq(admin_check(db, root, 0, "alpha/two.md", as_one, strlen(as_one), &c), 0);
@@ -234,7 +235,7 @@ Test(admin, check_refuses_an_id_clash_either_way, .init = setup, .fini = teardow
     put("alpha/two.md", BROKEN);
     cr_assert_eq(loader_run(db, root), 0);
     cr_assert_eq(admin_check(db, root, 0, "alpha/a-new.md", as_two, strlen(as_two), &c), 0);
-    cr_assert(has(&c.diags, DIAG_ERROR, 1, "alpha/two.md"));
+    cr_assert(has(&c.diags, DIAG_ERROR, 2, "alpha/two.md"));
     /* the loader would take the new file: only this check finds the
      * clash, and a text with an error has no model (the preview renders
      * none) */
@@ -686,7 +687,7 @@ Test(admin, check_refuses_the_id_of_a_later_file_not_loaded_yet, .init = setup, 
 
     put("alpha/zz.md", "---\nid: fresh\n---\n" GOOD("新来的"));
     cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", as_fresh, strlen(as_fresh), &c), 0);
-    cr_assert(has(&c.diags, DIAG_ERROR, 1, "alpha/zz.md"));
+    cr_assert(has(&c.diags, DIAG_ERROR, 2, "alpha/zz.md"));
     cr_assert_null(c.model);
     admin_check_free(&c);
 }
