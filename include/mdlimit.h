@@ -15,7 +15,15 @@
 
 #include "diag.h"
 
-#define MDLIMIT_MAX_DEPTH 32        /* nodes from the document down */
+/* Lists and block quotes inside one another, as the admin counts them:
+ * each nested list and each `>` is one level. 16 nested lists were
+ * refused before as "over 32" (the bound counted nodes, a list and its
+ * item two), and 15 with bold text in the last. */
+#define MDLIMIT_MAX_LEVELS 15
+/* Nodes from the document down: the levels above (a list and its item
+ * two nodes each), a paragraph, and 16 of emphasis, links and images
+ * inside one another. Only inline nesting reaches it. */
+#define MDLIMIT_MAX_DEPTH 48
 #define MDLIMIT_MAX_NODES 50000
 /* `[` in one text at most: 8,000 of the worst pattern parse in 60 ms;
  * the sample library's most is 51 (the triage) */

@@ -27,26 +27,39 @@ int mdlimit_check(cmark_node *doc, const char *path, int line_off, struct diag_l
 {
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
-    int depth = 0, line = 1, rc = 0;
+    int depth = 0, levels = 0, line = 1, rc = 0;
     long nodes = 0;
 
     if (!it)
         return -1;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
         int l = cmark_node_get_start_line(n);
+        bool level = t == CMARK_NODE_LIST || t == CMARK_NODE_BLOCK_QUOTE;
         if (ev == CMARK_EVENT_EXIT) {
             depth--;
+            levels -= level;
             continue;
         }
         if (l > 0)
             line = l + line_off; /* a soft break has no line in cmark 0.30: keep the one before */
         nodes++;
-        if (!mdlimit_is_leaf(cmark_node_get_type(n)))
+        if (!mdlimit_is_leaf(t))
             depth++;
+        /* in the admin's units, the levels of indentation: the bound on
+         * nodes said 超过 32 层 of 16 nested lists */
+        if (level && ++levels > MDLIMIT_MAX_LEVELS) {
+            diag_error(diags, path, line,
+                       "这里的列表或引用嵌套太深：列表和引用（>）一层套一层最多 %d 层，这里是第 %d 层；"
+                       "请减少缩进层次",
+                       MDLIMIT_MAX_LEVELS, levels);
+            rc = 1;
+            break;
+        }
         if (depth > MDLIMIT_MAX_DEPTH) {
             diag_error(diags, path, line,
-                       "这里的列表或引用嵌套太深（超过 %d 层），请减少缩进层次", MDLIMIT_MAX_DEPTH);
+                       "这里的格式嵌套太深：粗体、斜体、链接一个套一个太多了，请去掉多余的 * _ [ ] 符号");
             rc = 1;
             break;
         }

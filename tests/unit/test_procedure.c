@@ -2153,17 +2153,21 @@ Test(procedure, step_label_other_numerals)
 
 /* ---- pinned by a mutation review of mdlimit.c ---- */
 
-/* Inline nodes (emphasis, strong) count toward the depth too, and the
- * error is at their paragraph's line. The bound itself (32 nodes deep) is
- * allowed. */
-static void quoted_emphasis(struct strbuf *sb, int quotes)
+/* Inline nodes (emphasis, links) count toward the depth of nodes, and
+ * the error is at their paragraph's line. The bound itself (48 nodes
+ * deep: the document, a paragraph and 46 emphases) is allowed. */
+static void nested_emphasis(struct strbuf *sb, int n)
 {
     int i;
 
+    /* `*x _x *x … a … x* x_ x*`: n emphases, each inside the one before */
     cr_assert_eq(strbuf_puts(sb, "# T\n\n"), 0);
-    for (i = 0; i < quotes; i++)
-        cr_assert_eq(strbuf_puts(sb, "> "), 0);
-    cr_assert_eq(strbuf_puts(sb, "***a***\n"), 0);
+    for (i = 0; i < n; i++)
+        cr_assert_eq(strbuf_puts(sb, i % 2 ? "_x " : "*x "), 0);
+    cr_assert_eq(strbuf_putc(sb, 'a'), 0);
+    for (i = n - 1; i >= 0; i--)
+        cr_assert_eq(strbuf_puts(sb, i % 2 ? " x_" : " x*"), 0);
+    cr_assert_eq(strbuf_putc(sb, '\n'), 0);
 }
 
 Test(mdlimit, depth_bound_and_the_line_of_inline_nodes)
@@ -2173,19 +2177,86 @@ Test(mdlimit, depth_bound_and_the_line_of_inline_nodes)
     cmark_node *doc;
     int r;
 
-    /* document, 28 quotes, paragraph, emphasis, strong: 32 deep */
-    quoted_emphasis(&sb, MDLIMIT_MAX_DEPTH - 4);
+    nested_emphasis(&sb, MDLIMIT_MAX_DEPTH - 2);
     doc = mdlimit_parse(sb.data, sb.len, PATH, 10, &d, &r);
     cr_assert_not_null(doc, "%s", dump(&d));
     cr_assert_eq(r, 0);
     cmark_node_free(doc);
     strbuf_free(&sb);
 
-    quoted_emphasis(&sb, MDLIMIT_MAX_DEPTH - 3);
+    nested_emphasis(&sb, MDLIMIT_MAX_DEPTH - 1);
     cr_assert_null(mdlimit_parse(sb.data, sb.len, PATH, 10, &d, &r));
     cr_assert_eq(r, 1);
     expect_counts(&d, 1, 0);
-    expect_diag(&d, 13, DIAG_ERROR, "嵌套太深");
+    expect_diag(&d, 13, DIAG_ERROR, "粗体、斜体、链接一个套一个太多了");
+    diag_list_free(&d);
+    strbuf_free(&sb);
+}
+
+/* n lists, each inside the item of the one before; the last item's text
+ * is `***a***` (emphasis and strong: two nodes more, no level). */
+static void nested_lists(struct strbuf *sb, int n)
+{
+    int i, j;
+
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < i; j++)
+            cr_assert_eq(strbuf_puts(sb, "  "), 0);
+        cr_assert_eq(strbuf_puts(sb, i == n - 1 ? "- ***a***\n" : "- a\n"), 0);
+    }
+}
+
+/* The levels the admin counts: each nested list and each `>` is one. The
+ * message said 超过 32 层 of 16 nested lists, and 15 with bold text in
+ * the last were refused too. */
+Test(mdlimit, levels_of_lists_and_quotes_are_the_admins)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    struct strbuf sb = STRBUF_INIT;
+    cmark_node *doc;
+    int r, i;
+
+    nested_lists(&sb, MDLIMIT_MAX_LEVELS);
+    doc = mdlimit_parse(sb.data, sb.len, PATH, 10, &d, &r);
+    cr_assert_not_null(doc, "%s", dump(&d));
+    cr_assert_eq(r, 0);
+    cmark_node_free(doc);
+    strbuf_free(&sb);
+
+    cr_assert_eq(MDLIMIT_MAX_LEVELS, 15);
+    nested_lists(&sb, 16);
+    cr_assert_null(mdlimit_parse(sb.data, sb.len, PATH, 10, &d, &r));
+    cr_assert_eq(r, 1);
+    expect_counts(&d, 1, 0);
+    /* at the sixteenth list's line, with the numbers an admin can count */
+    expect_diag(&d, 26, DIAG_ERROR, "最多 15 层，这里是第 16 层");
+    diag_list_free(&d);
+    strbuf_free(&sb);
+
+    /* quotes and lists together: 10 quotes, then 6 lists in the last */
+    for (i = 0; i < 10; i++)
+        cr_assert_eq(strbuf_puts(&sb, "> "), 0);
+    cr_assert_eq(strbuf_puts(&sb, "引用\n"), 0);
+    for (i = 0; i < 6; i++) {
+        int j;
+        for (j = 0; j < 10; j++)
+            cr_assert_eq(strbuf_puts(&sb, "> "), 0);
+        for (j = 0; j < i; j++)
+            cr_assert_eq(strbuf_puts(&sb, "  "), 0);
+        cr_assert_eq(strbuf_puts(&sb, "- a\n"), 0);
+    }
+    cr_assert_null(mdlimit_parse(sb.data, sb.len, PATH, 0, &d, &r));
+    cr_assert_eq(r, 1);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 7, DIAG_ERROR, "这里是第 16 层");
+    diag_list_free(&d);
+    strbuf_free(&sb);
+
+    for (i = 0; i < 16; i++)
+        cr_assert_eq(strbuf_puts(&sb, ">"), 0);
+    cr_assert_eq(strbuf_puts(&sb, " 很深\n"), 0);
+    cr_assert_null(mdlimit_parse(sb.data, sb.len, PATH, 0, &d, &r));
+    expect_diag(&d, 1, DIAG_ERROR, "最多 15 层，这里是第 16 层");
     diag_list_free(&d);
     strbuf_free(&sb);
 }
