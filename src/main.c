@@ -68,9 +68,10 @@ static const char usage_user[] =
     "in case histories; never the last active admin. enable lets them in again.\n"
     "--posts (add) and posts set the posts (岗位) of _posts.md\n"
     "the user holds: ids of a-z, 0-9, '_' and '-' (a letter first, at most 32),\n"
-    "at most 16, separated by ','; '-' for none. A staff user added without\n"
-    "--posts holds window. display sets the name residents read on printed\n"
-    "notices (王芳; 1 to 20 characters, '-' for none: the login name is printed).\n"
+    "at most 16, separated by ','; '-' for none (an empty list is refused). A\n"
+    "staff user added without --posts holds window. display sets the name\n"
+    "residents read on printed notices (王芳; 1 to 20 characters, '-' for\n"
+    "none: the login name is printed).\n"
     "list shows the posts, then the display name ('-' for none). Without --db, the\n"
     "database serve's configuration names (SPKIOSK_CONFIG or\n"
     "/etc/spkiosk/spkiosk.conf, then SPKIOSK_DB), else ./var/spkiosk.db; only add\n"
@@ -460,6 +461,14 @@ static int cmd_user(int argc, char **argv)
             fprintf(stderr, "spkiosk user: unexpected %s\n%s", argv[i], usage_user);
             return 2;
         }
+    }
+    /* an empty shell variable ('$POSTS' unset) took every post away, or
+     * made a staffer who holds none, with nothing said: none is `-` */
+    if (posts && !*posts) {
+        fprintf(stderr, "spkiosk user %s: the list of posts is empty (an empty shell variable?); "
+                        "give ID,ID, or - for none\n%s",
+                verb, usage_user);
+        return 2;
     }
     if (strcmp(verb, "list") != 0 && !name) {
         fprintf(stderr, "spkiosk user %s: which user?\n%s", verb, usage_user);

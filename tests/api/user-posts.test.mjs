@@ -65,6 +65,23 @@ describe('posts on staff users', () => {
     assert.equal(userCmd(['posts', 'li', '--db', db]).status, 2, 'no list given');
   });
 
+  // `user posts wang "$POSTS"` with POSTS unset cleared every post, as `-`
+  // does, and `--posts ''` made a staffer who holds none: a usage error
+  // now (exit 2, as the others), and `-` stays the way to clear
+  it('refuses an empty list of posts with exit 2, changing nothing', () => {
+    const before = userCmd(['list', '--db', db]).stdout;
+    assert.match(before, /^wang staff active \S+ mz_zhuanggan,window-a -$/m);
+    let r = userCmd(['posts', 'wang', '', '--db', db]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^spkiosk user posts: the list of posts is empty \(an empty shell variable\?\); give ID,ID, or - for none$/m);
+    for (const args of [['--posts', ''], ['--posts=']]) {
+      r = userCmd(['add', 'zhou', '--role', 'staff', ...args, '--db', db], PW);
+      assert.equal(r.status, 2, `${args}: ${r.stderr}`);
+      assert.match(r.stderr, /^spkiosk user add: the list of posts is empty/m);
+    }
+    assert.equal(userCmd(['list', '--db', db]).stdout, before, 'a refused command changed the users');
+  });
+
   it('login answers the posts; a change reaches the live session; - clears them', async () => {
     const s = await login(d.url, 'wang', 'window-pass-1');
     const res = await fetch(`${d.url}/api/v1/login`, {
