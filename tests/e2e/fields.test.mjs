@@ -4,7 +4,8 @@
 // through the API and opened by its code, the way a resident comes back.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useKiosk, kioskPage, atRoute, axeSerious, setMode, shot, poll } from './helpers.mjs';
+import { useKiosk, kioskPage, atRoute, axeSerious, setMode, shot, poll, LANDSCAPE, smallTargets } from './helpers.mjs';
+import { apiPost, oldId } from './labour-case.mjs';
 
 const k = useKiosk();
 
@@ -138,5 +139,135 @@ describe('an ID number pasted in groups', () => {
     } finally {
       await kp.context.close();
     }
+  });
+});
+
+// ── was date-words.test.mjs (one file on this daemon: a node process, a daemon and a context less)
+// A date after its bound (居住证明's 开始在此居住的日期, not_after=today): the
+// resident typed 2030, 1, 1 into the 年, 月, 日 boxes and was told
+// 「…不能晚于今天（2026-12-07）…」, a code to an elder beside boxes whose hint
+// reads 如 1950 年 3 月 8 日. The message gives the day in words, and so
+// does the hint of a fixed bound (医疗救助's 出院日期, not_before=2025-01-01).
+// Landscape 1366×768, touch, the kiosk's keypad.
+describe('a future date at the kiosk', () => {
+  let kp, page, id;
+  before(async () => {
+    const post = (p, body) => apiPost(k.url, p, body);
+    const c = await post('/api/v1/cases', { procedure: 'residence-certificate', channel: 'kiosk' });
+    id = c.id;
+    await post(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true] });
+    await post(`/api/v1/cases/${id}/steps/0`, { fields: { purpose: '办理居住证' } });
+    await post(`/api/v1/cases/${id}/steps/1`, { checklist: { id_card: true, housing_proof: true } });
+    kp = await kioskPage(k, { viewport: { width: 1366, height: 768 }, hasTouch: true, reuse: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.close(); });
+
+  it('is refused with today in 年月日, beside the boxes and in the summary', async () => {
+    await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/2$/, () => page.goto(`${k.url}/?kiosk=1#/case/${id}`));
+    await page.fill('#f-name', '王秀英');
+    await page.fill('#f-id_number', '110105194803151023');
+    await page.fill('#f-mobile', '13800138000');
+    await page.fill('#f-address', '幸福路12号3单元201室');
+    await page.locator('#f-live_since-y').tap();
+    const pad = page.locator('#main .keypad');
+    await pad.waitFor();
+    for (const d of '20300101') await pad.getByRole('button', { name: d, exact: true }).tap();
+    await page.locator('#main form.step-form button[type=submit]').tap();
+    const err = page.locator('#f-live_since-error');
+    await err.waitFor();
+    // the page's today (the hall's zone, as the daemon's)
+    const [y, m, d] = (await page.evaluate(() => {
+      const n = new Date();
+      return [n.getFullYear(), n.getMonth() + 1, n.getDate()];
+    }));
+    const want = `开始在此居住的日期不能晚于今天（${y}年${m}月${d}日），请核对后重新填写`;
+    assert.match(await err.innerText(), new RegExp(want.replace(/[()（）]/g, '\\$&')));
+    assert.match(await page.locator('#error-summary').innerText(), new RegExp(want.replace(/[()（）]/g, '\\$&')));
+    assert.doesNotMatch(await err.innerText(), /\d{4}-\d{2}-\d{2}/);
+    await shot(page, 'date-words-error', { fullPage: false });
+    kp.assertClean('future date');
+  });
+});
+
+describe('a fixed date bound in the hint', () => {
+  let kp, page, id;
+  before(async () => {
+    const post = (p, body) => apiPost(k.url, p, body);
+    const c = await post('/api/v1/cases', { procedure: 'medical-assistance', channel: 'kiosk' });
+    id = c.id;
+    await post(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true] });
+    await post(`/api/v1/cases/${id}/steps/0`, { fields: { identity: '低保对象' } });
+    await post(`/api/v1/cases/${id}/steps/1`, { checklist: {
+      id_card: true, hospital_invoices: true, discharge_record: true, settlement_statement: true, payment_card: true,
+    } });
+    kp = await kioskPage(k, { viewport: { width: 1366, height: 768 }, hasTouch: true, reuse: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.close(); });
+
+  it('reads 不能早于 2025年1月1日', async () => {
+    await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/2$/, () => page.goto(`${k.url}/?kiosk=1#/case/${id}`));
+    const hint = await page.locator('#f-discharge-wrap .hint').innerText();
+    assert.match(hint, /不能早于 2025年1月1日/, hint);
+    assert.doesNotMatch(hint, /\d{4}-\d{2}-\d{2}/, hint);
+    kp.assertClean('fixed bound hint');
+  });
+});
+
+// ── was digit-pattern.test.mjs (one file on this daemon: a node process, a daemon and a context less)
+// A text field whose pattern= is a run of digits (老年人优待证's 邮政编码,
+// `pattern=[0-9]{6} max=6`): an elder who typed five digits was told
+// 「邮政编码的格式不对：请对照证件或这一步的说明重新填写」, and the step
+// states no format to look up; its hint said only 「最多 6 个字」, and the
+// kiosk's touch screen offered no keypad for the digits. The hint says
+// 「6 位数字」, the keypad serves the box, and the error says what to type.
+// Landscape 1920×1080, touch.
+describe('a postcode of 6 digits at the kiosk', () => {
+  let kp, page, id;
+  before(async () => {
+    const post = (p, body) => apiPost(k.url, p, body);
+    const c = await post('/api/v1/cases', { procedure: 'senior-preferential-card', channel: 'kiosk' });
+    id = c.id;
+    const conds = (await (await fetch(`${k.url}/api/v1/procedures/senior-preferential-card`)).json()).conditions;
+    await post(`/api/v1/cases/${id}/conditions`, { confirmed: conds.map(() => true) });
+    await post(`/api/v1/cases/${id}/steps/0`, { fields: { delivery: '邮寄到家' } });
+    await post(`/api/v1/cases/${id}/steps/1`, { checklist: { id_card: true, photo: true } });
+    kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('says 6 位数字, gives the keypad, and its error says what to type', async () => {
+    await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/2$/, () => page.goto(`${k.url}/?kiosk=1#/case/${id}`));
+    const hint = await page.locator('#f-postcode-wrap .hint').innerText();
+    assert.match(hint, /6 位数字/, `the hint: ${hint}`);
+    assert.doesNotMatch(hint, /个字/, `the hint: ${hint}`);
+
+    await page.fill('#f-name', '赵桂芝');
+    await page.fill('#f-id_number', oldId());
+    await page.fill('#f-mobile', '13800138000');
+    await page.fill('#f-address', '幸福路12号3单元201室');
+    await page.fill('#f-receiver', '赵明');
+    await page.locator('#f-postcode').tap();
+    const pad = page.locator('#main .keypad');
+    await pad.waitFor();
+    for (const d of '26400') await pad.getByRole('button', { name: d, exact: true }).tap();
+    assert.equal(await page.inputValue('#f-postcode'), '26400');
+    await shot(page, 'digit-pattern-keypad', { fullPage: false });
+    assert.deepEqual(await smallTargets(page), []);
+
+    await page.locator('#main form.step-form button[type=submit]').tap();
+    const err = page.locator('#f-postcode-error');
+    await err.waitFor();
+    assert.match(await err.innerText(), /邮政编码应是 6 位数字/);
+    assert.match(await page.locator('#error-summary').innerText(), /邮政编码应是 6 位数字/);
+    await shot(page, 'digit-pattern-error', { fullPage: false });
+
+    await page.locator('#f-postcode').tap();
+    await pad.waitFor();
+    await pad.getByRole('button', { name: '0', exact: true }).tap();
+    await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/3$/, () => page.locator('#main form.step-form button[type=submit]').tap());
+    kp.assertClean('postcode');
   });
 });
