@@ -4,12 +4,14 @@
 // were three files: a node process, a daemon, a staff user and a context
 // each); the one staff user wang is made once, and the desk page is kept
 // between the describes (kioskPage's reuse: each starts on about:blank,
-// logged out, with its storage, so the window number, cleared).
+// logged out, with its storage, so the window number, cleared). The last
+// two describes (two staffers: the queue's refresh, a colleague's move) keep
+// a daemon of their own each, as their files had: their queues start empty.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin } from './helpers.mjs';
-import { addUser } from '../api/helpers.mjs';
+import { useKiosk, useTwoStaff, kioskPage, staffLogin, poll, openStaffCase, holdQueueRefresh } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
@@ -173,5 +175,127 @@ describe('窗口代填: the focus after a step that fails its checks', () => {
     assert.equal(await page.getAttribute('#cond-0', 'aria-invalid'), null);
     assert.equal(await active(page), 'cond-1');
     kp.assertClean('staff page');
+  });
+});
+
+// ── was staff-queue-focus.test.mjs
+// A staffer who works the staff page with the keyboard (or a screen
+// reader) tabs down the queue. The page draws its lists again every 5 s:
+// the focused ticket button went with its old row and the focus fell to
+// the page's body, so every 5 s the staffer started again from the top
+// and a screen reader lost its place. The same button of the same case's
+// row keeps the focus now (core.js redrawRows); when a colleague takes the
+// case meanwhile, the table gets it, never another resident's ticket,
+// which an Enter meant for the first would open.
+describe('the staff page\'s queue keeps the keyboard\'s focus across its refresh', () => {
+  const k = useKiosk();
+
+  const two = useTwoStaff(k);
+  const focused = (page) => page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return 'body';
+    return a.localName === 'button' ? `button ${a.closest('tr')?.dataset.id} ${a.textContent}` : a.localName;
+  });
+  const rows = (page) => page.locator('#main table').first().locator('tbody tr[data-id]');
+
+  it('on the same ticket while the list changes around it', async () => {
+    const { page } = two.kp;
+    const first = await labourCase(k.url);
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
+    await rows(page).first().waitFor();
+    // Tab from 叫下一个号 to the first ticket, as a keyboard user gets there
+    await page.locator('#call-next').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), `button ${first.id} ${first.ticket}`);
+    // a resident hands in another case: the next refresh draws two rows
+    await labourCase(k.url);
+    await poll(async () => assert.equal(await rows(page).count(), 2), { timeout: 12_000 });
+    assert.equal(await focused(page), `button ${first.id} ${first.ticket}`, 'the focus stayed on the ticket');
+    // and Enter still opens that case
+    await page.keyboard.press('Enter');
+    await page.locator('#case-h', { hasText: first.ticket }).waitFor();
+    two.kp.assertClean('staff page');
+  });
+
+  it('on the table, not on another ticket, once a colleague took the case', async () => {
+    const { page } = two.kp;
+    const ticketRows = rows(page);
+    await poll(async () => assert.ok(await ticketRows.count() >= 2));
+    const [gone, stays] = await ticketRows.evaluateAll((trs) => trs.slice(0, 2).map((tr) => tr.dataset.id));
+    await ticketRows.first().locator('button').focus();
+    const li = await login(k.url, 'li', 'li-password-12');
+    const r = await fetch(`${k.url}/api/v1/staff/cases/${gone}/accept`, { method: 'POST', headers: authHeaders(li), body: '{}' });
+    assert.equal(r.status, 200, await r.text());
+    // the next refresh draws the queue without it
+    await poll(async () => assert.equal(await ticketRows.evaluateAll((trs, id) => trs.filter((tr) => tr.dataset.id === id).length, gone), 0),
+      { timeout: 12_000 });
+    const now = await page.evaluate(() => {
+      const a = document.activeElement;
+      return { tag: a.localName, caption: a.localName === 'table' ? a.caption?.textContent : '', row: a.closest('tr')?.dataset.id ?? '' };
+    });
+    assert.equal(now.tag, 'table', `the focus is on ${JSON.stringify(now)}`);
+    assert.notEqual(now.row, stays);
+    two.kp.assertClean('staff page');
+  });
+});
+
+// ── was staff-move-focus.test.mjs
+// The staff page from the keyboard: 再次叫号, and a move refused because a
+// colleague moved the case first, redraw the case view in place. The
+// button that had the focus went with the old view and the focus fell to
+// the page's body: a keyboard or screen-reader staffer was sent back to the
+// top of the page after every re-call (a staff review). The case's heading
+// now takes the focus when the redraw removed what had it; the line saying
+// what happened is read out beside it.
+describe('the focus after a move redraws the case', () => {
+  const k = useKiosk();
+
+  const two = useTwoStaff(k);
+
+  const active = (page) => page.evaluate(() => document.activeElement.id || document.activeElement.tagName);
+
+  it('is on the case heading after 再次叫号 and after a refused 受理', async () => {
+    const { page } = two.kp;
+    const c = await labourCase(k.url);
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
+    const pane = await openStaffCase(page, c.ticket);
+
+    await pane.getByRole('button', { name: '再次叫号' }).focus();
+    await page.keyboard.press('Enter');
+    await pane.locator('.case-msg', { hasText: '已再次叫' }).waitFor();
+    assert.equal(await active(page), 'case-h', 'after 再次叫号');
+
+    // li accepts behind the page's back: a queue refresh falling before the
+    // Enter would redraw the case without its 受理 (held, see the helper)
+    const release = await holdQueueRefresh(page);
+    try {
+      const li = await login(k.url, 'li', 'li-password-12');
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(li), body: '{}' });
+      assert.equal(r.status, 200, await r.text());
+      await pane.getByRole('button', { name: '受理', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await pane.locator('.case-facts', { hasText: '已受理' }).waitFor();
+      await pane.locator('.case-msg', { hasText: '不在等候中' }).waitFor();
+      assert.equal(await active(page), 'case-h', 'after the refused 受理');
+    } finally {
+      await release();
+    }
+    two.kp.assertClean('staff page');
+  });
+
+  // 叫下一个号 pressed from the keyboard with nobody waiting: busy() disabled
+  // the button while the call went out, the focus fell to the body and the
+  // answer (现在没有等候的号) put it nowhere, so the next Enter did nothing
+  it('stays on 叫下一个号 when nobody is waiting, and the next Enter calls', async () => {
+    const { page } = two.kp;
+    await page.locator('#call-next').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#call-msg .msg-error').waitFor();
+    await page.waitForFunction(() => !document.querySelector('#call-next').disabled);
+    assert.equal(await active(page), 'call-next');
+    const c = await labourCase(k.url);
+    await page.keyboard.press('Enter');
+    await page.locator('#case-pane #case-h', { hasText: c.ticket }).waitFor();
+    two.kp.assertClean('staff page');
   });
 });
