@@ -8,7 +8,9 @@
 // case page offers the rating only once the case is completed. axe-core
 // finds nothing serious on any of these screens; targets ≥ 60 px and text
 // ≥ 24 px on the evaluator. The screenshot docs/img/rate.png comes from
-// here ($SHOTS/rate-offer.png).
+// here ($SHOTS/rate-offer.png). The last two describes (the levels' fit, a
+// failed send) were files of their own; each keeps its own daemon, as
+// they had, so their windows' keys and cases start from nothing.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -259,5 +261,103 @@ describe('the window\'s evaluator', () => {
 
   it('axe finds nothing serious or critical', () => {
     assert.deepEqual(problems, [], problems.join('\n'));
+  });
+});
+
+// ── was rate-fit.test.mjs
+// The evaluator's five levels at the sizes the hall uses (1280×800 down to
+// 800×480): each level's stars stand inside its own button. At 800×480 the
+// five stars of 非常满意 (36 px each, 180 px) ran out of a 141 px button
+// over the border and into 满意's, so a resident could not tell which
+// button had five stars and which four.
+describe('the evaluator\'s levels fit their buttons', () => {
+  const k = useKiosk();
+
+  let ticket;
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    const c = await labourCase(k.url);
+    ticket = c.ticket;
+    for (const [move, body] of [['accept', {}], ['complete', { outcome: '已办结', window: '3' }]]) {
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/${move}`, {
+        method: 'POST', headers: authHeaders(s), body: JSON.stringify(body),
+      });
+      assert.equal(r.status, 200, `${move}: ${await r.text()}`);
+    }
+  });
+
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 1024, height: 600 }, { width: 800, height: 480 }]) {
+    it(`at ${viewport.width}×${viewport.height}`, async () => {
+      const x = await kioskPage(k, { viewport });
+      try {
+        await x.page.goto(k.url + await k.rateAt('3'));
+        await poll(async () => assert.equal(await x.page.locator('#offer-ticket').innerText(), ticket));
+        const m = await x.page.evaluate(() => [...document.querySelectorAll('.r-level')].map((b) => {
+          const box = b.getBoundingClientRect();
+          const r = document.createRange();
+          r.selectNodeContents(b.querySelector('.r-face'));
+          const s = r.getBoundingClientRect();
+          return { level: b.dataset.score, width: Math.round(box.width), inside: s.left >= box.left + 3 && s.right <= box.right - 3 };
+        }));
+        await shot(x.page, `rate-fit-${viewport.width}`, { fullPage: false });
+        for (const l of m) assert.ok(l.inside, `level ${l.level}: its stars run out of its ${l.width} px button`);
+        const widths = m.map((l) => l.width);
+        assert.ok(Math.max(...widths) - Math.min(...widths) <= 1, `levels of unequal width: ${widths}`);
+        x.assertClean('evaluator');
+      } finally {
+        await x.context.close();
+      }
+    });
+  }
+});
+
+// ── was rate-retry.test.mjs
+// The evaluator (/rate) when a rating does not get through at first: the
+// resident on 哪里没做好? sends, the network drops the request (网络不通，
+// 没有提交成功，请再点一次), taps 提交评价 again and it is saved. The thanks
+// then stand alone: the failure's line, no longer true, is gone (it stood
+// under 谢谢您的评价 for the thanks' five seconds, one telling the resident
+// the rating was saved and the other that it was not).
+describe('the evaluator after a failed send', () => {
+  const k = useKiosk();
+
+  let x;
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    x = await kioskPage(k, { viewport: { width: 1280, height: 800 }, hasTouch: true });
+  });
+  after(async () => { if (x) await x.context.close(); });
+
+  it('thanks without the failure\'s message once the second try is saved', async () => {
+    const p = x.page;
+    await p.goto(k.url + await k.rateAt('3'));
+    await p.locator('#idle').waitFor();
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    const c = await labourCase(k.url);
+    for (const [move, body] of [['accept', {}], ['complete', { outcome: '已办结', window: '3' }]]) {
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/${move}`, {
+        method: 'POST', headers: authHeaders(s), body: JSON.stringify(body),
+      });
+      assert.equal(r.status, 200, `${move}: ${await r.text()}`);
+    }
+    await poll(async () => assert.equal(await p.locator('#offer-ticket').innerText(), c.ticket));
+    await p.locator('[data-score="2"]').click();
+    await p.locator('.r-reason[data-code="wait"]').click();
+    // the first send is lost on the way (as a dropped network does)
+    let failed = 0;
+    await p.route('**/api/v1/rate/*', (route) => {
+      if (route.request().method() === 'POST' && failed++ === 0) return route.abort('internetdisconnected');
+      return route.continue();
+    });
+    await p.click('#why-send');
+    await poll(async () => assert.match(await p.locator('#error').innerText(), /没有提交成功/));
+    const [resp] = await Promise.all([
+      p.waitForResponse((r) => r.url().includes('/api/v1/rate/') && r.request().method() === 'POST'),
+      p.click('#why-send'),
+    ]);
+    assert.equal(resp.status(), 204);
+    await p.locator('#done-text', { hasText: '谢谢您的评价' }).waitFor();
+    assert.equal(await p.locator('#error').innerText(), '', 'the failure still shown under the thanks');
   });
 });
