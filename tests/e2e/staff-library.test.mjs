@@ -1,20 +1,64 @@
+// The staff page on a case whose item changed in the library after the
+// resident began: the item withdrawn (已停办), or a new version saved by the
+// admin (代为补正 on the case's own version). One file (these were two: a
+// node process each); each describe keeps its own daemon on its own copy
+// of the library, as its file had, since each changes that library.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useKiosk, kioskPage, poll, staffLogin } from './helpers.mjs';
+import { addUser, login, authHeaders, request } from '../api/helpers.mjs';
+import { labourCase } from './labour-case.mjs';
+
+// ── was staff-retired.test.mjs
+// 停办 in the staff case view: a waiting case of labour-handbook, its file
+// then deleted (the item withdrawn); the case view at /staff says 已停办 with
+// the day, and that the case is finished on its own version. The daemon
+// works on a copy of the sample library (the test deletes a file).
+describe('a case of a withdrawn item at /staff', () => {
+  const PW = 'wang-password-1';
+  const h = useKiosk({ copy: true });
+
+  let kp;
+  let c;
+  before(async () => {
+    addUser(path.join(h.tmp, 'e2e.db'), 'wang', 'staff', PW);
+    c = await labourCase(h.url);
+    fs.rmSync(path.join(h.tree, 'employment', 'labour-handbook.md'));
+    await poll(async () => assert.equal((await request(`${h.url}/api/v1/procedures/labour-handbook`)).status, 404),
+      { timeout: 8000 });
+    kp = await kioskPage(h, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('says 已停办 and since when', async () => {
+    const { page } = kp;
+    await page.goto(h.url + '/staff');
+    await page.fill('#login-name', 'wang');
+    await page.fill('#login-pass', PW);
+    await page.click('.login-form button[type=submit]');
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    await page.locator('#case-h', { hasText: c.ticket }).waitFor();
+    const fact = page.locator('#case-retired');
+    await fact.waitFor();
+    assert.match(await fact.innerText(), /^已停办 \d{4}-\d{2}-\d{2} 起不再受理新的申请；本办件按原版本办完。$/);
+    // the case itself is as it was: still to accept
+    await page.locator('#case-pane').getByRole('button', { name: '受理', exact: true }).waitFor();
+  });
+});
+
+// ── was staff-version.test.mjs
 // 代为补正 after the procedure changed: a case returned to the resident is
 // corrected at the window on the version it was started on. Before, the
 // staff page took the live procedure and stopped at 「这个事项已经更新，请重新
 // 开始一件办件」 after any admin save (a review: a trailing newline was enough),
 // so the resident had to start again. The case's facts say it keeps the
 // version it started on while a newer one is live.
-import { describe, it, before, after } from 'node:test';
-import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { useKiosk, kioskPage, poll, staffLogin } from './helpers.mjs';
-import { addUser, login, authHeaders } from '../api/helpers.mjs';
-import { labourCase } from './labour-case.mjs';
-
-const k = useKiosk({ copy: true });
-
 describe('代为补正 on the case\'s own version', () => {
+  const k = useKiosk({ copy: true });
+
   let kp, c;
 
   before(async () => {
