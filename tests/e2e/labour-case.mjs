@@ -74,8 +74,8 @@ export function cnId(d17) {
 // A 残疾人证 case (a pickup item) of the resident name with idNumber on the
 // daemon at base: handed in at the kiosk, every paper and a good form,
 // taken along its chain by the staff session (login's) and done, so that
-// it waits to be collected (待领取; ready-list.test.mjs,
-// ready-fold.test.mjs, ready-scan.test.mjs). Returns {id, ticket}.
+// it waits to be collected (待领取; ready-list.test.mjs). Returns {id,
+// ticket}.
 export async function readyCase(base, staff, name, idNumber) {
   const PROC = 'disability-certificate';
   const post = (p, body, headers) => apiPost(base, p, body, headers);

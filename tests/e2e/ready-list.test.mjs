@@ -10,13 +10,16 @@
 // count), a box filters it by the ID number's last four, ticket or item,
 // or by the resident's whole name (looked up by the server: the lists
 // carry no names), and a refresh that brings the same rows draws nothing.
+// The last two describes (the fold kept on a PC, a slip scanned into the
+// box) were files of their own; each keeps its own daemon, as they had,
+// so each list starts with its own cases only.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { useKiosk, kioskPage, staffLogin, poll, axeSerious, shot } from './helpers.mjs';
-import { addUser, login } from '../api/helpers.mjs';
-import { labourCase, readyCase as sharedReadyCase, cnId } from './labour-case.mjs';
+import { addUser, login, request } from '../api/helpers.mjs';
+import { labourCase, readyCase, readyCase as sharedReadyCase, cnId } from './labour-case.mjs';
 
 const k = useKiosk();
 
@@ -152,5 +155,160 @@ describe('待领取: a case done, waiting to be collected', () => {
     assert.equal(await list.locator(`tbody tr[data-id="${last}"]`).count(), 1, 'the one done last is listed');
     assert.equal(await list.locator(`tbody tr[data-id="${(1).toString(16).padStart(32, '0')}"]`).count(), 0,
       'the one done first is the one left out');
+  });
+});
+
+// ── was ready-fold.test.mjs
+// 待领取 on the staff page, at a desk that hands certificates out all day:
+// its fold was forgotten at every load of the page (folded again after
+// each login or F5), so the desk opened it again and again. It is now kept
+// on the PC, as 本窗口号 is; another PC keeps its own.
+describe('待领取 keeps its fold on the PC', () => {
+  const k = useKiosk();
+  const DESK = { viewport: { width: 1600, height: 1000 }, hasTouch: false };
+
+  let staff;
+
+  // The page's 待领取 once the queue has drawn it (its heading counts n).
+  async function readyDrawn(page, n) {
+    await poll(async () => assert.match(await page.locator('#ready-h').innerText(), new RegExp(`待领取\\s*（${n} 件）`)),
+      { timeout: 12_000 });
+    return page.locator('#ready-toggle');
+  }
+
+  const pcs = [];
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'xiao', 'staff', 'xiao-password-1');
+    staff = await login(k.url, 'xiao', 'xiao-password-1');
+  });
+  after(async () => {
+    for (const pc of pcs) {
+      pc.assertClean('staff page');
+      await pc.context.close();
+    }
+  });
+
+  it('unfolded, it stays so at the next load; folded, too; another PC folds it', async () => {
+    await readyCase(k.url, staff, '张晓梅', '11010519491231002X');
+    const pc = await kioskPage(k, DESK);
+    pcs.push(pc);
+    const { page } = pc;
+    await staffLogin(page, k.url, 'xiao', 'xiao-password-1');
+    let toggle = await readyDrawn(page, 1);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'folded on a PC that never opened it');
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    // the next load (F5, the next morning's login): as the desk left it
+    await page.reload();
+    toggle = await readyDrawn(page, 1);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true', 'still unfolded after a load');
+    assert.equal(await page.locator('#ready-list').isVisible(), true);
+    await poll(async () => assert.equal(await page.locator('#ready-list tbody tr[data-id]').count(), 1));
+    // another PC (another browser): its own, folded
+    const other = await kioskPage(k, DESK);
+    pcs.push(other);
+    await staffLogin(other.page, k.url, 'xiao', 'xiao-password-1');
+    const t2 = await readyDrawn(other.page, 1);
+    assert.equal(await t2.getAttribute('aria-expanded'), 'false', "another PC's 待领取 is folded");
+    assert.equal(await other.page.locator('#ready-list').isVisible(), false);
+    // folded again, it stays folded
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await page.reload();
+    toggle = await readyDrawn(page, 1);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'still folded after a load');
+    assert.equal(await page.locator('#ready-list').isVisible(), false);
+  });
+});
+
+// ── was ready-scan.test.mjs
+// A slip scanned while the cursor is in 待领取's box (查找待领取的办件) on
+// the staff page: the scanner types like a keyboard, then Enter, so the
+// slip's QR (the kiosk's address of the case, or its bare id: print.c
+// print_qr_payload) went into the box: 没有找到“https://…/#/case/…”, and
+// no case opened. A slip's code there now opens the case as a scan
+// anywhere else on the page does, and the box keeps what the staffer had
+// typed.
+describe("a slip scanned into 待领取's box", () => {
+  // the hall's address: the slips' QR holds the kiosk's address of the case
+  const PUBLIC = 'https://hall.example/kiosk';
+  const k = useKiosk({ args: ['--public-url', PUBLIC] });
+  const DESK = { viewport: { width: 1600, height: 1000 }, hasTouch: false };
+
+  let staff;
+
+  // The page's 待领取 once the queue has drawn it (its heading counts n).
+  async function readyDrawn(page, n) {
+    await poll(async () => assert.match(await page.locator('#ready-h').innerText(), new RegExp(`待领取\\s*（${n} 件）`)),
+      { timeout: 12_000 });
+    return page.locator('#ready-toggle');
+  }
+
+  let pc;
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'xiao', 'staff', 'xiao-password-1');
+    staff = await login(k.url, 'xiao', 'xiao-password-1');
+  });
+  after(async () => {
+    if (pc) {
+      pc.assertClean('staff page');
+      await pc.context.close();
+    }
+  });
+
+  it('opens the case, as a scan anywhere else does; the box keeps what was typed', async () => {
+    const zhang = await readyCase(k.url, staff, '张晓梅', '11010519491231002X');
+    const li = await readyCase(k.url, staff, '李秀英', cnId('11010519500315002'));
+    // what the slip's QR holds (print.c print_qr_payload)
+    const printed = await request(`${k.url}/print/cases/${li.id}`);
+    assert.equal(printed.status, 200);
+    const payload = /data-payload="([^"]+)"/.exec(printed.text)?.[1];
+    assert.equal(payload, `${PUBLIC}/#/case/${li.id}`);
+
+    pc = await kioskPage(k, DESK);
+    const { page } = pc;
+    await staffLogin(page, k.url, 'xiao', 'xiao-password-1');
+    const toggle = await readyDrawn(page, 2);
+    if (await toggle.getAttribute('aria-expanded') !== 'true') await toggle.click();
+    const box = page.locator('#ready-q');
+    const ids = () => page.locator('#ready-list tbody tr[data-id]').evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
+    await poll(async () => assert.equal((await ids()).length, 2));
+
+    // looking for 张晓梅 by her card's last four when 李秀英 hands over her slip
+    await box.fill('002x');
+    await poll(async () => assert.deepEqual(await ids(), [zhang.id]));
+    await page.keyboard.type(payload, { delay: 2 });
+    await page.keyboard.press('Enter');
+    await page.locator('#case-pane #case-h', { hasText: li.ticket }).waitFor();
+    assert.equal(await box.inputValue(), '002x', 'the box holds what the staffer typed');
+    await poll(async () => assert.deepEqual(await ids(), [zhang.id]));
+    assert.equal(await page.locator('#ready-found').innerText(), '找到 1 件');
+
+    // a hall without a public address prints the bare id; after digits
+    // (most last fours), the code runs on from them
+    await box.fill('0315');
+    await box.focus();
+    await page.keyboard.type(zhang.id, { delay: 2 });
+    await page.keyboard.press('Enter');
+    await page.locator('#case-pane #case-h', { hasText: zhang.ticket }).waitFor();
+    assert.equal(await box.inputValue(), '0315');
+
+    // a slip this hall does not know: what the ticket box says to the same scan
+    await box.fill('');
+    await box.focus();
+    const stranger = `${PUBLIC}/#/case/${'f'.repeat(32)}`;
+    await page.keyboard.type(stranger, { delay: 2 });
+    await page.keyboard.press('Enter');
+    await poll(async () => assert.notEqual((await page.locator('#case-key-msg').innerText()).trim(), ''));
+    const said = (await page.locator('#case-key-msg').innerText()).trim();
+    assert.equal(await box.inputValue(), '');
+    await page.locator('#case-key-msg').evaluate((e) => { e.textContent = ''; });
+    await page.locator('#case-key').fill('');
+    await page.locator('#case-key').focus();
+    await page.keyboard.type(stranger, { delay: 2 });
+    await page.keyboard.press('Enter');
+    await poll(async () => assert.equal((await page.locator('#case-key-msg').innerText()).trim(), said));
+    // the case on show stays
+    assert.match(await page.locator('#case-pane #case-h').innerText(), new RegExp(zhang.ticket));
   });
 });
