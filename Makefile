@@ -346,10 +346,12 @@ E2E_JOBS ?= 4
 # them: by name, long files (the staff window's minute, web, work,
 # walkthrough) started in the last fifth, and the run's last minutes had
 # two or three files running, not four. Longest in CI's run of 2026-12-07
-# (fc35c) first; a file missing from the list only starts later.
+# (fc35c) first; a file missing from the list only starts later. The last
+# three were merged from short files on 12-07 (staff-races: five, phone:
+# six, staff-focus: five), not measured on CI: about 25-60 s each here.
 E2E_FIRST = staff keypad a11y display admin focus-clear staff-stale evaluators lost-link-hall web \
             fresh ready-list rate admin-practice walkthrough work updated owed-papers visit-home-fill \
-            followup print phone-ask visit devices-reconnect layout
+            followup print phone-ask visit devices-reconnect layout staff-races phone staff-focus
 E2E_RUN  = node tests/run-files.mjs --concurrency=$(E2E_JOBS) tests/e2e $(E2E_FIRST:%=tests/e2e/%.test.mjs)
 # One chromium serves every file (tests/e2e/browser-server.mjs).
 e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
