@@ -1711,19 +1711,30 @@ static char *admin_practice_aside(const char *path)
     return strbuf_take(&sb);
 }
 
+/* The practice file beside the procedure file rel ("CAT/STEM.md"):
+ * "CAT/STEM.practice.md", whether it exists or not (caller frees). NULL
+ * when memory ran out or rel has no ".md". */
+static char *admin_practice_beside(const char *rel)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t n = strlen(rel);
+
+    if (n < 3 || strcmp(rel + n - 3, ".md") != 0 ||
+        strbuf_printf(&sb, "%.*s%s", (int)(n - 3), rel, PRACTICE_SUFFIX) != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
 /* The set-aside practice file of the procedure file rel ("CAT/STEM.md"):
  * "CAT/.STEM.practice.md.retired", whether it has a practice file or not.
  * NULL when memory ran out or rel has no ".md". */
 static char *admin_retired_practice(const char *rel)
 {
-    struct strbuf sb = STRBUF_INIT;
-    size_t n = strlen(rel);
-    char *aside = NULL;
+    char *prel = admin_practice_beside(rel), *aside = prel ? admin_practice_aside(prel) : NULL;
 
-    if (n >= 3 && strcmp(rel + n - 3, ".md") == 0 &&
-        strbuf_printf(&sb, "%.*s%s", (int)(n - 3), rel, PRACTICE_SUFFIX) == 0)
-        aside = admin_practice_aside(sb.data);
-    strbuf_free(&sb);
+    free(prel);
     return aside;
 }
 
@@ -1791,10 +1802,7 @@ int admin_retire_check(struct db *db, const char *root, int today, const char *i
     memcpy(out->hash, disk.hash, sizeof out->hash);
     /* the practice file beside it stays: the check then says to delete it
      * with the item, and a restored item finds its scenarios again */
-    if (!(prel = malloc(strlen(rel) + sizeof ".practice.md")))
-        goto out;
-    snprintf(prel, strlen(rel) + sizeof ".practice.md", "%.*s.practice.md", (int)(strlen(rel) - 3), rel);
-    if (!(ppath = admin_path(root, prel)))
+    if (!(prel = admin_practice_beside(rel)) || !(ppath = admin_path(root, prel)))
         goto out;
     if (lstat(ppath, &sb) == 0 && S_ISREG(sb.st_mode)) {
         out->practice_rel = prel;
@@ -2015,10 +2023,8 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
     /* its scenarios back first, so that the save's load proves them with
      * the item; only into a free place, and out again if the save is not
      * made (an orphan practice file is an error of the library) */
-    if (!(prel = malloc(strlen(rel) + sizeof ".practice.md")))
-        goto out;
-    snprintf(prel, strlen(rel) + sizeof ".practice.md", "%.*s.practice.md", (int)(strlen(rel) - 3), rel);
-    if (!(ppath = admin_path(root, prel)) || !(aside = admin_practice_aside(ppath)))
+    if (!(prel = admin_practice_beside(rel)) || !(ppath = admin_path(root, prel)) ||
+        !(aside = admin_practice_aside(ppath)))
         goto out;
     waits = lstat(aside, &sb) == 0 && S_ISREG(sb.st_mode);
     taken = !(lstat(ppath, &sb) != 0 && errno == ENOENT);
