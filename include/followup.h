@@ -28,6 +28,18 @@
 #include "refusal.h"
 #include "workdays.h"
 
+/* The detail of a try that did not reach the resident (联系不上, not the
+ * last): "unreachable_try routine" or "unreachable_try complaint", so that
+ * a case's two call-backs count their own tries (UNIQUE (case_id, kind)).
+ * The events are the record of the tries: no column holds them, and
+ * retention keeps these details when it erases a case's (sweep.c). */
+#define FOLLOWUP_TRY_DETAIL "unreachable_try "
+/* SQL: the event e is a try of the call-back f (aliases of case_events and
+ * followups), as the list, the day's report and the statistics ask it;
+ * schema/048 indexes it. */
+#define FOLLOWUP_TRY_MATCH "e.case_id = f.case_id AND e.what = 'followup'" \
+    " AND e.detail = '" FOLLOWUP_TRY_DETAIL "' || f.kind"
+
 #define FOLLOWUP_COMPLAINT_DAYS 15  /* working days to put a bad rating right */
 #define FOLLOWUP_COMPLAINT_SCORE 2  /* a rating at or below this is a complaint */
 #define FOLLOWUP_NOTE_MAX 500       /* characters of a note */

@@ -23,14 +23,6 @@ static const struct refusal err_note_required = {
 static const struct refusal err_note_long = {
     REFUSAL_INVALID, "note_too_long", "回访记录最多 500 个字，请删减一些"};
 
-/* The detail of a try that did not reach the resident (联系不上, not the
- * last): "unreachable_try routine" or "unreachable_try complaint", so that
- * a case's two call-backs count their own tries (UNIQUE (case_id, kind)).
- * The events are the record of the tries: no column holds them, and
- * retention keeps these details when it erases a case's (sweep.c). */
-#define FOLLOWUP_TRY_DETAIL "unreachable_try "
-#define FOLLOWUP_TRY_MATCH "e.case_id = f.case_id AND e.what = 'followup'" \
-    " AND e.detail = '" FOLLOWUP_TRY_DETAIL "' || f.kind"
 
 /* OR IGNORE: one call-back of each kind per case (UNIQUE (case_id, kind)) */
 static const char sql_open[] =

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "corrections.h"
+#include "followup.h"
 #include "library.h"
 #include "relay.h"
 #include "stats.h"
@@ -126,8 +127,8 @@ static const char sql_followups_owed[] =
     "SELECT COUNT(*), SUM(due < ?3), SUM(kind = 'complaint'),"
     " SUM(kind = 'complaint' AND EXISTS (SELECT 1 FROM ratings r WHERE r.case_id = f.case_id"
     "  AND (r.staff IS NOT NULL OR r.handed_in = 0))),"
-    " SUM(EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = f.case_id AND e.what = 'followup'"
-    "  AND e.detail = 'unreachable_try ' || f.kind AND e.at < ?2)) FROM followups f"
+    " SUM(EXISTS (SELECT 1 FROM case_events e WHERE " FOLLOWUP_TRY_MATCH " AND e.at < ?2))"
+    " FROM followups f"
     " WHERE created_at < ?2 AND (done_at IS NULL OR done_at >= ?2) AND ?1 IS NOT NULL";
 
 /* Call-backs closed that day (a result recorded, not a try), of those the
@@ -137,8 +138,8 @@ static const char sql_followups_owed[] =
  * much the tries cost and whether residents were reached in the end. */
 static const char sql_followups_closed[] =
     "SELECT COUNT(*), SUM(result <> 'unreachable' AND EXISTS (SELECT 1 FROM case_events e"
-    "  WHERE e.case_id = f.case_id AND e.what = 'followup' AND e.detail = 'unreachable_try ' || f.kind"
-    "  AND e.at >= f.created_at AND e.at <= f.done_at)), SUM(result = 'unreachable')"
+    "  WHERE " FOLLOWUP_TRY_MATCH " AND e.at >= f.created_at AND e.at <= f.done_at)),"
+    " SUM(result = 'unreachable')"
     " FROM followups f WHERE done_at >= ?1 AND done_at < ?2 AND ?3 IS NOT NULL";
 
 /* Home visits owed (today's report): cases still in `visit` whose day is

@@ -13,6 +13,7 @@
 
 #include "cases.h"
 #include "clock.h"
+#include "followup.h"
 #include "models.h"
 #include "strbuf.h"
 
@@ -157,8 +158,7 @@ static const char sql_ratings[] =
  * by then (?1 is named only because stats_stmt binds it in every statement) */
 static const char sql_followups[] =
     "SELECT c.procedure_id, f.result, COUNT(*), SUM(EXISTS (SELECT 1 FROM case_events e"
-    "  WHERE e.case_id = f.case_id AND e.what = 'followup' AND e.detail = 'unreachable_try ' || f.kind"
-    "  AND e.at >= f.created_at AND e.at <= f.done_at))"
+    "  WHERE " FOLLOWUP_TRY_MATCH " AND e.at >= f.created_at AND e.at <= f.done_at))"
     " FROM followups f JOIN cases c ON c.id = f.case_id"
     " WHERE f.done_at >= ?1 AND f.done_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
     " GROUP BY c.procedure_id, f.result";

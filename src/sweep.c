@@ -13,6 +13,7 @@
 
 #include "cases.h"
 #include "clock.h"
+#include "followup.h"
 
 const char *sweep_stage_name(enum sweep_stage s)
 {
@@ -122,14 +123,15 @@ static const char sql_erase_values[] = "DELETE FROM case_values WHERE case_id = 
 static const char sql_erase_ticks[] = "DELETE FROM case_checklist WHERE case_id = ?1";
 static const char sql_erase_comment[] =
     "UPDATE ratings SET comment = '' WHERE case_id = ?1 AND comment <> ''";
-/* but a call-back's tries (followup.c's "unreachable_try KIND", a fixed
+/* but a call-back's tries (followup.h's FOLLOWUP_TRY_DETAIL KIND, a fixed
  * word and the call-back's kind, nothing anyone typed): they are the only
  * record of the tries, and an open complaint on a case without a number
  * does not keep the case from this sweep; erased, it came back as never
  * tried, due again the same day, with three more tries to close it */
 static const char sql_erase_details[] =
     "UPDATE case_events SET detail = NULL WHERE case_id = ?1 AND detail IS NOT NULL"
-    " AND NOT (what = 'followup' AND detail IN ('unreachable_try routine', 'unreachable_try complaint'))";
+    " AND NOT (what = 'followup' AND detail IN ('" FOLLOWUP_TRY_DETAIL "routine', '"
+    FOLLOWUP_TRY_DETAIL "complaint'))";
 /* the number and the message, and the ticket the message names (notify.h) */
 static const char sql_erase_notifications[] =
     "UPDATE notifications SET phone = '', text = '', ticket = NULL, erased_at = ?2"
