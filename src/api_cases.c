@@ -596,8 +596,11 @@ static const char *api_lookup_fold(const char *s, char buf[API_LOOKUP_FOLD_MAX +
 enum MHD_Result api_case_lookup(struct http_request *req)
 {
     static const char busy[] = "尝试次数过多，请 15 分钟后再试；也可以扫描凭条上的二维码，或到综合窗口询问";
-    static const char busy_day[] = "今天通过网络查找凭条的次数已经用完，请明天再试；也可以用手机扫描凭条上的"
+    /* the outside day runs from its first lookup, so the time it ends
+     * is named: "请明天再试" was false when it ends later today */
+    static const char busy_day[] = "通过网络查找凭条的次数已经用完，请在%s以后再试；也可以用手机扫描凭条上的"
                                    "二维码，或到综合窗口询问";
+    char when[CLOCK_WHEN_LEN], busy_text[sizeof busy_day + CLOCK_WHEN_LEN];
     const cJSON *jt, *jl;
     char addr[HTTP_ADDR_MAX], id[CASE_ID_LEN + 1];
     char tbuf[API_LOOKUP_FOLD_MAX + 1], lbuf[API_LOOKUP_FOLD_MAX + 1];
@@ -632,8 +635,12 @@ enum MHD_Result api_case_lookup(struct http_request *req)
     if ((wait = throttle_overall_wait(outside, now)) > 0 ||
         (wait = throttle_attempt_begin(&keys, now)) > 0) {
         /* only outside's day-long bound waits past a quarter of an hour */
+        if (wait > THROTTLE_FAIL_WINDOW) {
+            clock_local_when_text((time_t)(now + wait), (time_t)now, when);
+            snprintf(busy_text, sizeof busy_text, busy_day, when);
+        }
         ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
-                                     wait > THROTTLE_FAIL_WINDOW ? busy_day : busy, (long)wait);
+                                     wait > THROTTLE_FAIL_WINDOW ? busy_text : busy, (long)wait);
         goto done;
     }
     started = true;

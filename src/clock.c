@@ -87,6 +87,33 @@ long clock_ms_to_midnight(void)
     return ms > 25L * 3600 * 1000 ? 25L * 3600 * 1000 : ms;
 }
 
+void clock_local_when_text(time_t at, time_t now, char out[CLOCK_WHEN_LEN])
+{
+    struct tm a, n, next;
+    time_t t = at + 59;
+
+    t -= ((t % 60) + 60) % 60;
+    if (!localtime_r(&t, &a) || !localtime_r(&now, &n)) {
+        snprintf(out, CLOCK_WHEN_LEN, "稍后");
+        return;
+    }
+    /* the day after now's, by mktime's normalising (a day is not always
+     * 86400 s where clocks change) */
+    next = n;
+    next.tm_mday++;
+    next.tm_hour = 12;
+    next.tm_isdst = -1;
+    if (mktime(&next) == (time_t)-1)
+        next.tm_year = -1;
+    if (a.tm_year == n.tm_year && a.tm_yday == n.tm_yday)
+        snprintf(out, CLOCK_WHEN_LEN, "今天 %02d:%02d", a.tm_hour, a.tm_min);
+    else if (a.tm_year == next.tm_year && a.tm_yday == next.tm_yday)
+        snprintf(out, CLOCK_WHEN_LEN, "明天 %02d:%02d", a.tm_hour, a.tm_min);
+    else
+        snprintf(out, CLOCK_WHEN_LEN, "%d月%d日 %02d:%02d", a.tm_mon + 1, a.tm_mday, a.tm_hour,
+                 a.tm_min);
+}
+
 int clock_local_is_default_utc(void)
 {
     time_t now = time(NULL);

@@ -221,7 +221,8 @@ describe('outside the hall network: its own count of failed lookups', () => {
   });
   before(async () => {
     tmp = makeTmp();
-    d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db'), args: ['--trusted-proxy', '127.0.0.1'] });
+    d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db'), args: ['--trusted-proxy', '127.0.0.1'],
+      env: { TZ: 'Asia/Shanghai' } });
     c = await residentCase(poster(() => d.url));
   });
   after(() => stopChecked(d, tmp));
@@ -247,10 +248,30 @@ describe('outside the hall network: its own count of failed lookups', () => {
       assert.equal(r.status, 404, `miss ${i + 6}: ${r.text}`);
     }
     assert.equal((await from('198.51.100.200', 'Z998', WRONG)).status, 404, 'the 50th miss');
+    const t0 = Date.now();
     const out = await from('2001:db8:7::1', 'Z999', MOBILE.slice(-4));
+    const t1 = Date.now();
     assertError(out, 429, 'too_many_attempts', 'a fresh address outside');
-    assert.match(out.body.error.message, /明天再试/);
-    assert.ok(Number(out.headers.get('retry-after')) > 15 * 60, `Retry-After past a quarter-hour: ${out.headers.get('retry-after')}`);
+    const wait = Number(out.headers.get('retry-after'));
+    assert.ok(wait > 15 * 60, `Retry-After past a quarter-hour: ${wait}`);
+    // The day runs from the first outside lookup, so the message names the
+    // hall's local time it ends ("请明天再试" was false when it ended later
+    // the same day): the minute of now + Retry-After, rounded up.
+    const m = /请在(今天|明天) (\d\d):(\d\d)以后再试/.exec(out.body.error.message);
+    assert.ok(m, out.body.error.message);
+    const shanghai = (ms) => {
+      const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai',
+        year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+        .formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+      return { day: `${p.year}-${p.month}-${p.day}`, hm: `${p.hour}:${p.minute}` };
+    };
+    const seen = new Set();
+    for (let now = Math.floor(t0 / 1000); now <= Math.floor(t1 / 1000); now++) {
+      const end = Math.ceil((now + wait) / 60) * 60 * 1000;
+      const e = shanghai(end);
+      seen.add(`${e.day === shanghai(now * 1000).day ? '今天' : '明天'} ${e.hm}`);
+    }
+    assert.ok(seen.has(`${m[1]} ${m[2]}:${m[3]}`), `${m[0]} is not one of ${[...seen]}`);
     for (const ip of [null, '192.168.1.20']) {
       const r = await from(ip, c.ticket, MOBILE.slice(-4));
       assert.equal(r.status, 200, `${ip ?? 'the kiosk'}: ${r.text}`);

@@ -121,3 +121,28 @@ Test(clock, the_next_midnight_is_the_halls)
         cr_assert_geq(ms, (long)(m - t1) * 1000 - post.tv_nsec / 1000000, "%s", zones[z]);
     }
 }
+
+/* The end of a resident's wait, as the lookup's 429 names it: the hall's
+ * local time, the minute rounded up (so "以后" holds), 今天/明天 by the local
+ * day of now, a date beyond. 2026-12-01T15:59:00Z is 23:59 in China. */
+Test(clock, when_text_names_the_local_minute_and_day)
+{
+    char out[CLOCK_WHEN_LEN];
+    time_t now = CLOCK_FLOOR + 15 * 3600 + 59 * 60; /* 12-01 23:59 CST */
+
+    zone("CST-8");
+    clock_local_when_text(now, now, out);
+    cr_assert_str_eq(out, "今天 23:59");
+    clock_local_when_text(now + 1, now, out);
+    cr_assert_str_eq(out, "明天 00:00", "rounded up past midnight: %s", out);
+    clock_local_when_text(now + 60, now, out);
+    cr_assert_str_eq(out, "明天 00:00");
+    clock_local_when_text(now + 61, now, out);
+    cr_assert_str_eq(out, "明天 00:01");
+    clock_local_when_text(now + 24 * 3600 + 60, now, out);
+    cr_assert_str_eq(out, "12月3日 00:00");
+    /* the same instants seen from UTC: it is 15:59 of the 1st there */
+    zone("UTC0");
+    clock_local_when_text(now + 61, now, out);
+    cr_assert_str_eq(out, "今天 16:01");
+}
