@@ -7,9 +7,10 @@
 // does that), which adds the CSRF token and a retry after logging in again.
 
 export class ApiError extends Error {
-  constructor(kind, status, body) {
+  constructor(kind, status, body, retryAfter = 0) {
     const e = body && body.error ? body.error : {};
     super(e.message || kind);
+    this.retryAfter = retryAfter;  // seconds of a 429's Retry-After, else 0
     this.kind = kind;          // 'network' or 'http'
     this.status = status;      // 0 for network failures
     this.code = e.code || '';
@@ -101,7 +102,7 @@ async function once(path, { method = 'GET', body, headers = {}, anonymous = fals
   } else if (r.ok) {
     data = text;   // a procedure's source, as text
   }
-  if (!r.ok) throw new ApiError('http', r.status, data);
+  if (!r.ok) throw new ApiError('http', r.status, data, Number(r.headers.get('Retry-After')) || 0);
   return { status: r.status, body: data, headers: r.headers };
 }
 

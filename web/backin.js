@@ -6,7 +6,7 @@
 // number or mobile typed on the case, which the server checks
 // (POST /api/v1/cases/lookup, throttled).
 
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 import { el, show, go, busy, backButton, friendly, KIOSK } from './core.js';
 import { api, ApiError } from './api.js';
 import { fieldErrorP } from './fields.js';
@@ -55,6 +55,19 @@ export function codeScreen() {
     last4.focus();
   }
 
+  // A quarter-hour's lock, or from outside the hall the day's tries used
+  // up: that day runs from its first lookup, so its end is named (the
+  // daemon's own words in Chinese, which give the hall's time).
+  function tooMany(err) {
+    if (!(err instanceof ApiError) || err.retryAfter <= 15 * 60) return t('codeTooMany');
+    if (getLang() === 'zh' && /以后再试/.test(err.serverMessage)) return err.serverMessage;
+    const end = new Date(Math.ceil((Date.now() + err.retryAfter * 1000) / 60000) * 60000);
+    const hm = end.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+    const today = end.toDateString() === new Date().toDateString();
+    const when = getLang() === 'zh' ? `${today ? '今天' : '明天'} ${hm}` : `${hm} ${today ? 'today' : 'tomorrow'}`;
+    return t('codeTooManyDay', { when });
+  }
+
   async function lookup(ticket) {
     const four = ascii(last4.value);
     if (!LAST4.test(four)) { badLast4(t('codeLast4Bad')); return; }
@@ -69,7 +82,7 @@ export function codeScreen() {
       if (status === 422) { badLast4(t('codeLast4Bad')); return; }
       // a miss or the throttle: what to do instead, in the kiosk's language
       last4.value = '';
-      alert(status === 404 ? t('codeNotFound') : status === 429 ? t('codeTooMany') : friendly(err)).focus();
+      alert(status === 404 ? t('codeNotFound') : status === 429 ? tooMany(err) : friendly(err)).focus();
     }
   }
 

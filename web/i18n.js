@@ -309,6 +309,7 @@ export const STRINGS = {
     codeLast4Bad: '请输入四位：数字，身份证号最后一位可能是 X。',
     codeNotFound: '没有找到对应的办件。请核对排队号和后四位；也可以扫描凭条上的二维码，或到综合窗口询问。',
     codeTooMany: '尝试次数过多，请 15 分钟后再试；也可以扫描凭条上的二维码，或到综合窗口询问。',
+    codeTooManyDay: '通过网络查找凭条的次数已经用完，请在{when}以后再试；也可以用手机扫描凭条上的二维码，或到综合窗口询问。',
 
     // a case opened by its code once the window has it
     closedAcceptedTitle: '正在办理',
@@ -704,6 +705,7 @@ export const STRINGS = {
     codeLast4Bad: 'Please type four characters: digits; the last one of an ID number may be X.',
     codeNotFound: 'No application was found. Please check the queue number and the last four characters; you can also scan the QR code on the slip, or ask at the service window.',
     codeTooMany: 'Too many tries. Please try again in 15 minutes; you can also scan the QR code on the slip, or ask at the service window.',
+    codeTooManyDay: 'The tries to find a slip over the internet are used up. Please try again after {when}; you can also scan the QR code on the slip with a phone, or ask at the service window.',
 
     closedAcceptedTitle: 'Being handled',
     closedAcceptedText: 'The window has accepted this application and it is being handled. If you have questions, please ask at the general window.',

@@ -183,6 +183,37 @@ describe('我有凭条: back into a case', () => {
     for (const v of await axeSerious(page)) axeProblems.push(`flagged item: ${v}`);
   });
 
+  // From outside the hall the day's tries can run out (the daemon's side:
+  // tests/api/cases-lookup.test.mjs). That day runs from its first lookup,
+  // so the page gave 请 15 分钟后再试 for a wait of up to a day: it now says
+  // the daemon's words, which name the hall's time, and a quarter-hour's
+  // lock keeps its own. The answers are the daemon's, stood in by a route.
+  it("a 429 that lasts past a quarter-hour says when to come back, not 15 minutes", async () => {
+    const DAY = '通过网络查找凭条的次数已经用完，请在明天 09:31以后再试；也可以用手机扫描凭条上的二维码，或到综合窗口询问';
+    let wait = 0;
+    await page.route('**/api/v1/cases/lookup', (r) => r.fulfill({ status: 429,
+      headers: { 'Content-Type': 'application/json', 'Retry-After': String(wait) },
+      body: JSON.stringify({ error: { code: 'too_many_attempts', message: wait > 900 ? DAY : '尝试次数过多' } }) }));
+    try {
+      const alert = page.locator('#main [role=alert]');
+      for (const [w, want] of [[50_000, /请在明天 09:31以后再试/], [300, /请 15 分钟后再试/]]) {
+        wait = w;
+        await openCodeScreen();
+        await page.keyboard.type(waiting.ticket);
+        await page.keyboard.press('Enter');
+        await page.locator('#code-last4').waitFor({ state: 'visible' });
+        await page.keyboard.type('1234');
+        await page.keyboard.press('Enter');
+        await alert.waitFor();
+        const text = await alert.innerText();
+        assert.match(text, want, `Retry-After ${w}`);
+        assert.doesNotMatch(text, w > 900 ? /15 分钟/ : /明天/);
+      }
+    } finally {
+      await page.unroute('**/api/v1/cases/lookup');
+    }
+  });
+
   it('axe: no serious or critical problem on the new screens; the page stayed clean', () => {
     assert.deepEqual(axeProblems, []);
     kp.assertClean('back-in screens');
