@@ -266,6 +266,19 @@ int library_check_path(const char *path, int today, struct diag_list *diags);
  * with errno (ELOOP: a link on the way). */
 int library_open_beneath(const char *dir, const char *rel, int flags);
 
+/* Opens the folder that holds rel ("CAT/NAME.md", or "NAME.md" directly
+ * under dir) so that a caller reads and changes it through the descriptor
+ * (openat, renameat, unlinkat with *name): dir itself when rel has no '/',
+ * else rel's folders beneath dir as library_open_beneath opens them, no
+ * symbolic link followed below dir (dir itself may be one: it is the
+ * configured library). A folder swapped for a link after a caller's check
+ * is then refused here, never written through. *name points into rel at
+ * its last component. Returns the descriptor (O_RDONLY|O_DIRECTORY,
+ * close-on-exec; the caller closes), or -1 with errno: ELOOP a link where
+ * a folder is (the last one too), ENOENT or ENOTDIR no such folder (or
+ * rel without a last component, or with ".."), ENOMEM. */
+int library_folder_open(const char *dir, const char *rel, const char **name);
+
 /* Reads a file of at most max bytes into a new NUL-terminated buffer.
  * A symbolic link is not followed: -1 with errno ELOOP.
  * Returns 0, 1 when the file is larger than max (nothing read), or -1 with
@@ -276,6 +289,12 @@ int library_read_file(const char *path, size_t max, char **out, size_t *len);
  * (openat(2); AT_FDCWD: as library_read_file), for a caller that must
  * read the very folder it then changes (admin's 停办). */
 int library_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
+
+/* library_read_file of rel under dir read in its folder as
+ * library_folder_open opens it: a category folder that is a link is -1
+ * with errno ELOOP, never read through (the admin console's source and
+ * saves; the loader does not read such a folder either). */
+int library_read_file_beneath(const char *dir, const char *rel, size_t max, char **out, size_t *len);
 
 /* sha256 of data as 64 lower-case hex digits plus NUL. */
 void library_hash(const char *data, size_t len, char out[65]);

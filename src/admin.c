@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1013,8 +1014,7 @@ static int admin_check_special(struct db *db, const char *root, int today, const
 {
     struct library_edit edit = {rel, text, len, false};
     struct library lib, before;
-    char *path = admin_path(root, rel), *base = admin_path(root, NULL), *cat = NULL, *dir = NULL;
-    struct stat st;
+    char *path = admin_path(root, rel), *base = admin_path(root, NULL), *cat = NULL;
     size_t i, bn;
     int rc = -1;
 
@@ -1024,11 +1024,24 @@ static int admin_check_special(struct db *db, const char *root, int today, const
         goto out;
     bn = strlen(base);
     if (strchr(rel, '/')) {
-        if (!(cat = admin_category_of(rel)) || !(dir = admin_path(root, cat)))
+        const char *name;
+        int dfd, err;
+        if (!(cat = admin_category_of(rel)))
             goto out;
-        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            rc = diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在；请先在服务器上建立它", cat)
-                     ? -1 : 0;
+        /* as the save opens it: a folder that is a link is not read by
+         * the loader, and nothing is written through it */
+        dfd = library_folder_open(root, rel, &name);
+        err = errno;
+        if (dfd >= 0)
+            close(dfd);
+        else if (err == ENOMEM)
+            goto out;
+        if (dfd < 0) {
+            rc = diag_error(&out->diags, rel, 1,
+                            err == ELOOP ? "分类文件夹 %s 是符号链接（指向别处），不会读取，也不能在这里保存；"
+                                           "请在服务器上把它换成真正的文件夹"
+                                         : "分类文件夹 %s 不存在；请先在服务器上建立它",
+                            cat) ? -1 : 0;
             goto out;
         }
     }
@@ -1077,7 +1090,6 @@ out:
     free(path);
     free(base);
     free(cat);
-    free(dir);
     return rc;
 }
 
@@ -1277,7 +1289,6 @@ int admin_check_as(struct db *db, const char *root, int today, const char *rel, 
     struct library lib;
     struct lib_file *f;
     char *path = admin_path(root, rel), *cat = admin_category_of(rel);
-    struct stat st;
     size_t i;
     int rc = -1;
 
@@ -1295,12 +1306,19 @@ int admin_check_as(struct db *db, const char *root, int today, const char *rel, 
         goto out;
     }
     if (!(f = admin_lib_file(&lib, rel))) {
-        /* its folder was not read: missing, or refused (see the list) */
-        char *dir = admin_path(root, cat);
-        bool folder = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-        free(dir);
-        if (folder)
+        /* its folder was not read: missing, a link, or refused (see the
+         * list); looked at as the save opens it */
+        const char *name;
+        int dfd = library_folder_open(root, rel, &name), err = errno;
+        if (dfd >= 0)
+            close(dfd);
+        if (dfd >= 0)
             diag_error(&out->diags, rel, 1, "分类文件夹 %s 有问题，里面的文件没有读取；请先看事项列表里的问题", cat);
+        else if (err == ELOOP)
+            diag_error(&out->diags, rel, 1, "分类文件夹 %s 是符号链接（指向别处），不会读取，也不能在这里保存；"
+                                            "请在服务器上把它换成真正的文件夹", cat);
+        else if (err == ENOMEM)
+            goto out;
         else
             diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在；请先在服务器上建立它和它的 README.md", cat);
         rc = out->diags.oom ? -1 : 0;
@@ -1376,27 +1394,35 @@ bool admin_if_match(const char *if_match, const char *hash, bool exists)
     return false;
 }
 
-/* Writes text to a temporary file beside path (a leading dot: the loader
- * and the watcher ignore it) and fsyncs it, so that the rename that follows
- * leaves the old file or the new one, never half of one. mode is the new
- * file's permission bits. Returns 0 with *tmp (its name; the caller frees
- * it and removes the file unless renamed), or -1 with errno kept for the
- * log and nothing left behind. */
-static int admin_write_temp(const char *path, const char *text, size_t len, mode_t mode,
+/* Writes text to a new temporary file ".NAME.XXXXXX" in the folder open as
+ * dfd, beside its file name (a leading dot: the loader and the watcher
+ * ignore it), and fsyncs it, so that the rename that follows leaves the
+ * old file or the new one, never half of one. Made with O_CREAT|O_EXCL in
+ * that folder: never a file or a link that is there already. mode is the
+ * new file's permission bits. Returns 0 with *tmp (its name in the folder;
+ * the caller frees it and removes the file unless renamed), or -1 with
+ * errno kept for the log and nothing left behind. */
+#define ADMIN_TEMP_TRIES 100
+static int admin_write_temp(int dfd, const char *name, const char *text, size_t len, mode_t mode,
                             char **tmp)
 {
-    const char *slash = strrchr(path, '/');
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     struct strbuf sb = STRBUF_INIT;
-    size_t off = 0;
-    int fd = -1, rc = -1, saved = 0;
+    size_t off = 0, i;
+    int fd = -1, rc = -1, saved = 0, tries;
     bool made = false;
 
     *tmp = NULL;
-    if (!slash)
-        return -1;
-    if (strbuf_printf(&sb, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1) != 0)
-        goto out;
-    if ((fd = mkostemp(sb.data, O_CLOEXEC)) < 0)
+    errno = EEXIST;
+    for (tries = 0; fd < 0 && tries < ADMIN_TEMP_TRIES && errno == EEXIST; tries++) {
+        sb.len = 0;
+        if (strbuf_printf(&sb, ".%s.XXXXXX", name) != 0)
+            goto out;
+        for (i = sb.len - 6; i < sb.len; i++)
+            sb.data[i] = digits[randombytes_uniform(sizeof digits - 1)];
+        fd = openat(dfd, sb.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
+    if (fd < 0)
         goto out;
     made = true;
     while (off < len) {
@@ -1423,28 +1449,28 @@ out:
     if (fd >= 0)
         close(fd);
     if (made)
-        unlink(sb.data);
+        unlinkat(dfd, sb.data, 0);
     strbuf_free(&sb);
     errno = saved;
     return rc;
 }
 
-/* fsyncs the folder of path, so that a rename in it survives a power cut.
- * 0, or -1 with errno kept for the log. */
-static int admin_sync_folder(const char *path)
+/* Renames tmp to name in the folder dfd when nothing is at name: a file
+ * made there since the last look (a pull, an editor) is never replaced.
+ * 0, or -1 with errno (EEXIST: something is there). A file system without
+ * RENAME_NOREPLACE gets a hard link and the temporary name removed, which
+ * refuses an existing name the same way. */
+static int admin_rename_new(int dfd, const char *tmp, const char *name)
 {
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, (size_t)(slash - path)) : NULL;
-    int dfd = -1, rc = -1, saved;
-
-    if (dir && (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 && fsync(dfd) == 0)
-        rc = 0;
-    saved = errno;
-    if (dfd >= 0)
-        close(dfd);
-    free(dir);
-    errno = saved;
-    return rc;
+    if (renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    if (linkat(dfd, tmp, dfd, name, 0) != 0)
+        return -1;
+    if (unlinkat(dfd, tmp, 0) != 0)
+        fprintf(stderr, "spkiosk: admin: cannot remove the temporary file %s: %s\n", tmp, strerror(errno));
+    return 0;
 }
 
 /* What is at a file's path, as far as If-Match is concerned. */
@@ -1526,8 +1552,15 @@ static enum admin_outcome admin_precondition(const struct admin_disk *d, const c
 }
 
 struct admin_pending {
-    char *path;                 /* root/rel */
-    char *tmp;                  /* the temporary file, until renamed */
+    char *path;                 /* root/rel, for the log */
+    char *rel;
+    const char *name;           /* rel's last component, in rel */
+    /* rel's folder, opened once without following a link below the root
+     * (library_folder_open): the temporary file is made, compared and
+     * renamed in it, never through a link swapped in since; -1 until open */
+    int dfd;
+    struct stat folder;         /* its identity, for the commit's look */
+    char *tmp;                  /* the temporary file in it, until renamed */
     struct admin_disk seen;     /* the file when If-Match was compared */
 };
 
@@ -1535,10 +1568,13 @@ static void admin_pending_free(struct admin_pending *p)
 {
     if (!p)
         return;
-    if (p->tmp)
-        unlink(p->tmp);
+    if (p->tmp && p->dfd >= 0)
+        unlinkat(p->dfd, p->tmp, 0);
+    if (p->dfd >= 0)
+        close(p->dfd);
     free(p->tmp);
     free(p->path);
+    free(p->rel);
     free(p);
 }
 
@@ -1558,9 +1594,27 @@ static int admin_save_prepare_as(struct db *db, const char *root, const char *re
     memset(check, 0, sizeof *check);
     memset(res, 0, sizeof *res);
     *pending = NULL;
-    if (!(p = calloc(1, sizeof *p)) || !(p->path = admin_path(root, rel)))
+    if (!(p = calloc(1, sizeof *p)))
+        return -1;
+    p->dfd = -1;
+    if (!(p->path = admin_path(root, rel)) || !(p->rel = strdup(rel)))
         goto out;
-    admin_disk_read(p->path, &p->seen);
+    /* The file is read in its folder opened without following a link: a
+     * category folder that is a link is no folder of the library (the
+     * loader does not read it, its target may be anywhere), so nothing in
+     * it is compared, and an edit there is refused as changed, as for a
+     * file that is a link. A new file's check says what is wrong with the
+     * folder (422). No folder yet: no file either, as before. */
+    if ((p->dfd = library_folder_open(root, p->rel, &p->name)) >= 0) {
+        admin_disk_read_at(p->dfd, p->name, &p->seen);
+    } else {
+        int err = errno;
+        if (err == ENOMEM)
+            goto out;
+        memset(&p->seen, 0, sizeof p->seen);
+        p->seen.mode = 0644;
+        p->seen.other = err == ELOOP && if_match;
+    }
     memcpy(res->current, p->seen.hash, sizeof res->current);
     if ((res->outcome = admin_precondition(&p->seen, if_match)) != ADMIN_SAVED) {
         rc = 0;
@@ -1573,7 +1627,17 @@ static int admin_save_prepare_as(struct db *db, const char *root, const char *re
         rc = 0;
         goto out;
     }
-    if (admin_write_temp(p->path, text ? text : "", text ? len : 0, p->seen.mode, &p->tmp) != 0) {
+    /* not there (or a link) at the first look, and the check passed: the
+     * folder must be one now, or nothing is written */
+    if (p->dfd < 0 && (p->dfd = library_folder_open(root, p->rel, &p->name)) < 0) {
+        if (errno == ENOMEM)
+            goto out;
+        res->outcome = ADMIN_CHANGED;
+        rc = 0;
+        goto out;
+    }
+    if (fstat(p->dfd, &p->folder) != 0 ||
+        admin_write_temp(p->dfd, p->name, text ? text : "", text ? len : 0, p->seen.mode, &p->tmp) != 0) {
         fprintf(stderr, "spkiosk: admin: cannot write beside %s: %s\n", p->path, strerror(errno));
         goto out;
     }
@@ -1596,19 +1660,50 @@ int admin_save_commit(struct db *db, const char *root, struct admin_pending *p,
                       const struct admin_check *check, struct admin_saved *res)
 {
     struct admin_disk now;
+    struct stat st;
+    const char *name;
     char *live = NULL;
-    int rc = -1;
+    int dfd, rc = -1;
 
-    /* the check of the whole tree took a while: an editor or a git pull
-     * may have written the file since If-Match was compared */
-    admin_disk_read(p->path, &now);
+    /* The check of the whole tree took a while: the folder the temporary
+     * file is in must still be rel's folder, looked up again without
+     * following a link. Swapped for a link (to a folder outside the
+     * library, or to another category), moved away or deleted since, it
+     * is not where the admin's file is: nothing is written, rather than
+     * the text landing in the link's target or in a folder the library no
+     * longer reads. From here on everything goes through p->dfd, so a swap
+     * after this look changes nothing either. */
+    dfd = library_folder_open(root, p->rel, &name);
+    if (dfd < 0 || fstat(dfd, &st) != 0 || st.st_dev != p->folder.st_dev || st.st_ino != p->folder.st_ino) {
+        bool gone = dfd < 0 && errno == ENOENT;
+        if (dfd < 0 && errno == ENOMEM)
+            goto out;
+        fprintf(stderr, "spkiosk: admin: %s not saved: its folder is %s since the check\n", p->path,
+                gone ? "gone" : dfd < 0 && errno == ELOOP ? "a symbolic link" : "another one");
+        res->outcome = gone && p->seen.exists ? ADMIN_MISSING : ADMIN_CHANGED;
+        res->current[0] = '\0';
+        rc = 0;
+        goto out;
+    }
+    /* an editor or a git pull may have written the file since If-Match
+     * was compared */
+    admin_disk_read_at(p->dfd, p->name, &now);
     if (!admin_disk_same(&p->seen, &now)) {
         res->outcome = !p->seen.exists ? ADMIN_EXISTS : now.exists ? ADMIN_CHANGED : ADMIN_MISSING;
         memcpy(res->current, now.hash, sizeof res->current);
         rc = 0;
         goto out;
     }
-    if (rename(p->tmp, p->path) != 0) {
+    /* a new file never replaces one made between that read and here */
+    if (p->seen.exists ? renameat(p->dfd, p->tmp, p->dfd, p->name) != 0
+                       : admin_rename_new(p->dfd, p->tmp, p->name) != 0) {
+        if (!p->seen.exists && errno == EEXIST) {
+            admin_disk_read_at(p->dfd, p->name, &now);
+            res->outcome = ADMIN_EXISTS;
+            memcpy(res->current, now.hash, sizeof res->current);
+            rc = 0;
+            goto out;
+        }
         fprintf(stderr, "spkiosk: admin: cannot write %s: %s\n", p->path, strerror(errno));
         goto out;
     }
@@ -1617,7 +1712,7 @@ int admin_save_commit(struct db *db, const char *root, struct admin_pending *p,
     /* From here on the file is the new one: whatever fails, the save is
      * done and the load must run, or the client would be told that
      * nothing changed while the file on disk did. */
-    if (admin_sync_folder(p->path) != 0)
+    if (fsync(p->dfd) != 0)
         fprintf(stderr, "spkiosk: admin: %s is saved, but its folder could not be synced (%s):"
                         " a power cut now may bring back the old file\n", p->path, strerror(errno));
     /* the watcher will see the rename too; its load then finds nothing new */
@@ -1641,6 +1736,8 @@ int admin_save_commit(struct db *db, const char *root, struct admin_pending *p,
     res->outcome = ADMIN_SAVED;
     rc = 0;
 out:
+    if (dfd >= 0)
+        close(dfd);
     free(live);
     admin_pending_free(p);
     return rc;
@@ -1894,14 +1991,15 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
      * swapped for a link since would have sent the deletion and the
      * practice file's rename, made by path, to the link's target. A link
      * now is ELOOP: not a file the library reads, as the check says. */
-    if (!(cat = admin_category_of(rel)))
-        goto out;
-    name = rel + strlen(cat) + 1;
-    if ((dfd = library_open_beneath(root, cat, O_RDONLY | O_DIRECTORY)) < 0) {
+    if ((dfd = library_folder_open(root, rel, &name)) < 0) {
+        if (errno == ENOMEM)
+            goto out;
         res->outcome = errno == ENOENT ? ADMIN_MISSING : ADMIN_CHANGED;
         rc = 0;
         goto out;
     }
+    if (!(cat = admin_category_of(rel)))
+        goto out;
     /* the check took a while: an editor or a pull may have written it;
      * read in the folder that is then changed */
     admin_disk_read_at(dfd, name, &now);
@@ -1999,14 +2097,24 @@ int admin_retired_source(struct db *db, const char *id, char **text, size_t *len
     return rc;
 }
 
+/* fsyncs the folder dfd after a practice file's move in it (ppath names
+ * the file in the log): a failure is logged, the move stands. */
+static void admin_restore_sync(int dfd, const char *ppath)
+{
+    if (fsync(dfd) != 0)
+        fprintf(stderr, "spkiosk: admin: the folder of %s could not be synced after a move (%s): "
+                        "a power cut now may undo it\n", ppath, strerror(errno));
+}
+
 int admin_restore(struct db *db, const char *root, const char *id, struct admin_check *check,
                   struct admin_saved *res, char **rel_out, bool *practice)
 {
     char *text = NULL, *rel = NULL, *prel = NULL, *ppath = NULL, *aside = NULL;
+    const char *pname = NULL, *aname = NULL;
     struct stat sb;
     size_t len;
-    bool moved = false, waits, taken;
-    int r, rc = -1;
+    bool moved = false, waits = false, taken = true;
+    int dfd = -1, r, rc = -1;
 
     *rel_out = NULL;
     *practice = false;
@@ -2022,24 +2130,36 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
     }
     /* its scenarios back first, so that the save's load proves them with
      * the item; only into a free place, and out again if the save is not
-     * made (an orphan practice file is an error of the library) */
+     * made (an orphan practice file is an error of the library). Through
+     * the category folder opened without following a link: a folder that
+     * is a link (now, or swapped in since) has nothing moved in it, and
+     * the save refuses it. */
     if (!(prel = admin_practice_beside(rel)) || !(ppath = admin_path(root, prel)) ||
-        !(aside = admin_practice_aside(ppath)))
+        !(aside = admin_practice_aside(prel)))
         goto out;
-    waits = lstat(aside, &sb) == 0 && S_ISREG(sb.st_mode);
-    taken = !(lstat(ppath, &sb) != 0 && errno == ENOENT);
+    if ((dfd = library_folder_open(root, prel, &pname)) >= 0) {
+        aname = aside + (pname - prel);
+        waits = fstatat(dfd, aname, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode);
+        taken = !(fstatat(dfd, pname, &sb, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT);
+    } else if (errno == ENOMEM) {
+        goto out;
+    }
     /* never over a file: one put in its place between the look and the
      * move (a pull, an editor) is the item's, as when it was there first */
     if (waits && !taken) {
-        if (renameat2(AT_FDCWD, aside, AT_FDCWD, ppath, RENAME_NOREPLACE) != 0)
+        if (renameat2(dfd, aname, dfd, pname, RENAME_NOREPLACE) != 0)
             fprintf(stderr, "spkiosk: admin: cannot put %s back: %s\n", ppath, strerror(errno));
         else
             moved = true;
     }
+    /* the save's commit fsyncs this folder after the move back; a move
+     * made after it is synced here */
     r = admin_save(db, root, rel, text, len, NULL, check, res);
     if (moved && (r != 0 || res->outcome != ADMIN_SAVED)) {
-        if (renameat2(AT_FDCWD, ppath, AT_FDCWD, aside, RENAME_NOREPLACE) != 0)
+        if (renameat2(dfd, pname, dfd, aname, RENAME_NOREPLACE) != 0)
             fprintf(stderr, "spkiosk: admin: cannot move %s aside again: %s\n", ppath, strerror(errno));
+        else
+            admin_restore_sync(dfd, ppath);
         moved = false;
     }
     if (r != 0)
@@ -2050,14 +2170,18 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
      * later 恢复 (a review), so it goes out of the way as 停办 moves an
      * earlier one: renamed, never deleted, since it holds an admin's
      * scenarios. */
-    if (waits && taken && res->outcome == ADMIN_SAVED && admin_aside_free(AT_FDCWD, aside, aside) == 0)
+    if (waits && taken && res->outcome == ADMIN_SAVED && admin_aside_free(dfd, aname, aside) == 0) {
+        admin_restore_sync(dfd, ppath);
         fprintf(stderr, "spkiosk: admin: %s is restored with the practice file in its place; %s, set "
                         "aside by 停办, is kept under a numbered name beside it\n", rel, aside);
+    }
     *practice = moved;
     *rel_out = rel;
     rel = NULL;
     rc = 0;
 out:
+    if (dfd >= 0)
+        close(dfd);
     free(text);
     free(rel);
     free(prel);
@@ -2083,7 +2207,7 @@ int admin_fix_live(struct db *db, const char *root, const char *rel, const char 
     struct admin_pending *p = NULL;
     struct admin_check again;
     struct admin_saved res2;
-    char *path = admin_path(root, rel), *waiting = NULL, *id = NULL, *live = NULL;
+    char *waiting = NULL, *id = NULL, *live = NULL;
     char whash[65], tag[70];
     size_t wlen = 0;
     int r, rc = -1;
@@ -2092,12 +2216,10 @@ int admin_fix_live(struct db *db, const char *root, const char *rel, const char 
     memset(&again, 0, sizeof again);
     memset(res, 0, sizeof *res);
     memset(fix, 0, sizeof *fix);
-    if (!path)
-        return -1;
     pthread_mutex_lock(&admin_save_lock);
     /* the file must still hold the waiting text the admin saw, and the
      * live version be the one the fix was made on */
-    r = library_read_file(path, PROCEDURE_FILE_MAX, &waiting, &wlen);
+    r = library_read_file_beneath(root, rel, PROCEDURE_FILE_MAX, &waiting, &wlen);
     if (r != 0) {
         res->outcome = r < 0 && errno == ENOENT ? ADMIN_MISSING : ADMIN_CHANGED;
         rc = 0;
@@ -2187,7 +2309,6 @@ out:
     if (p)
         admin_pending_free(p);
     admin_check_free(&again);
-    free(path);
     free(waiting);
     free(id);
     free(live);

@@ -88,9 +88,61 @@ out:
     return fd;
 }
 
+int library_folder_open(const char *dir, const char *rel, const char **name)
+{
+    const char *slash = strrchr(rel, '/');
+    struct stat st;
+    char *folder = NULL;
+    int fd = -1, saved = ENOENT;
+
+    *name = slash ? slash + 1 : rel;
+    if (!**name || strcmp(*name, "..") == 0 || strcmp(*name, ".") == 0)
+        goto out;
+    if (!slash) {
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        saved = errno;
+        goto out;
+    }
+    if (!(folder = strndup(rel, (size_t)(slash - rel)))) {
+        saved = ENOMEM;
+        goto out;
+    }
+    fd = library_open_beneath(dir, folder, O_RDONLY | O_DIRECTORY);
+    saved = errno;
+    /* the folder itself a link fails as "not a folder" (O_NOFOLLOW with
+     * O_DIRECTORY): say ELOOP, as for a link higher up */
+    if (fd < 0 && saved == ENOTDIR) {
+        int up = library_open_beneath(dir, folder, O_PATH);
+        if (up >= 0 && fstat(up, &st) == 0 && S_ISLNK(st.st_mode))
+            saved = ELOOP;
+        if (up >= 0)
+            close(up);
+    }
+out:
+    free(folder);
+    errno = saved;
+    return fd;
+}
+
 int library_read_file(const char *path, size_t max, char **out, size_t *len)
 {
     return library_read_file_at(AT_FDCWD, path, max, out, len);
+}
+
+int library_read_file_beneath(const char *dir, const char *rel, size_t max, char **out, size_t *len)
+{
+    const char *name;
+    int dfd, r, saved;
+
+    *out = NULL;
+    *len = 0;
+    if ((dfd = library_folder_open(dir, rel, &name)) < 0)
+        return -1;
+    r = library_read_file_at(dfd, name, max, out, len);
+    saved = errno;
+    close(dfd);
+    errno = saved;
+    return r;
 }
 
 int library_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len)

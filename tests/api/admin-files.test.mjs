@@ -150,3 +150,49 @@ describe('the special files: saving', () => {
     assert.ok(!fs.existsSync(path.join(h.tree, 'beta')));
   });
 });
+
+// A category folder swapped for a symbolic link on the server (a pull, a
+// shell) after the admin opened its README: the save wrote the text
+// through the link, into a folder outside the library or over another
+// category's README, since only the file itself was opened without
+// following links. The folder is now opened once without following one,
+// and the file compared, made and renamed in it. The swap is made before
+// the save starts, which a test can replay; the same swap during the
+// save's check (the race) cannot be, and meets the same refusal when the
+// commit looks at the folder again (tests/unit/test_admin.c replays it
+// between the two phases).
+describe('the special files: a category folder that is a symbolic link', () => {
+  const NEW = '# 新的说明\n\n不该写到链接那边。\n';
+  const RD = '# 卡类\n\n卡类事项。\n';
+
+  it('is never written through: a link to a folder outside the library (409)', async () => {
+    const outside = path.join(h.tmp, 'outside-kappa');
+    fs.mkdirSync(path.join(h.tree, 'kappa'));
+    fs.writeFileSync(path.join(h.tree, 'kappa', 'README.md'), RD);
+    const opened = await src('kappa');
+    assert.equal(opened.status, 200, opened.text);
+    fs.renameSync(path.join(h.tree, 'kappa'), outside);
+    fs.symlinkSync(outside, path.join(h.tree, 'kappa'));
+    assertError(await put('kappa', NEW, { 'If-Match': opened.headers.get('etag') }), 409, 'file_changed');
+    assert.equal(fs.readFileSync(path.join(outside, 'README.md'), 'utf8'), RD, 'the target is untouched');
+    assert.deepEqual(fs.readdirSync(outside), ['README.md'], 'no temporary file there either');
+  });
+
+  it('is never written through: a link inside the library to another category (409)', async () => {
+    const theirs = readFile(h, 'alpha/README.md');
+    fs.symlinkSync('alpha', path.join(h.tree, 'lambda'));
+    assertError(await put('lambda', NEW, { 'If-Match': `"${sha256(theirs)}"` }), 409, 'file_changed');
+    assert.equal(readFile(h, 'alpha/README.md'), theirs, 'alpha\'s README is not lambda\'s');
+    assert.deepEqual(leftovers('alpha'), []);
+  });
+
+  it('gets no new README through the link (422 naming the link)', async () => {
+    const empty = path.join(h.tmp, 'outside-mu');
+    fs.mkdirSync(empty);
+    fs.symlinkSync(empty, path.join(h.tree, 'mu'));
+    const r = await put('mu', NEW, { 'If-None-Match': '*' });
+    assertError(r, 422, 'invalid_procedure');
+    assert.match(r.body.errors[0].message, /分类文件夹 mu 是符号链接/);
+    assert.deepEqual(fs.readdirSync(empty), []);
+  });
+});

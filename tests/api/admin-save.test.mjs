@@ -271,3 +271,47 @@ describe('creating a file', () => {
     assertError(r, 404, 'unknown_procedure');
   });
 });
+
+// A category folder swapped for a symbolic link on the server after the
+// admin opened a file in it: the save read and compared the file through
+// the link, and only the check (which does not read a linked folder)
+// stopped it; the same swap during the check was written through, into
+// the link's target. The folder is now opened once without following a
+// link, so a link there is refused as a changed file before anything else
+// (409, as 停办 does), and nothing is read or written through it. The
+// swap during the save (the race) cannot be replayed here; the unit test
+// replays it between the save's two phases.
+describe('a category folder swapped for a symbolic link', () => {
+  const K = proc('卡项');
+
+  it('to a folder outside the library: 409, nothing written there', async () => {
+    const outside = path.join(h.tmp, 'outside-kappa');
+    fs.mkdirSync(path.join(h.tree, 'kappa'));
+    fs.writeFileSync(path.join(h.tree, 'kappa', 'README.md'), '# 卡类\n\n卡。\n');
+    fs.writeFileSync(path.join(h.tree, 'kappa', 'k.md'), K);
+    const opened = await get(h, '/api/v1/admin/procedures/k/source?file=kappa/k.md');
+    assert.equal(opened.status, 200, opened.text);
+    fs.renameSync(path.join(h.tree, 'kappa'), outside);
+    fs.symlinkSync(outside, path.join(h.tree, 'kappa'));
+    const r = await putSource(h, 'k', proc('不该写出去'), { 'If-Match': opened.headers.get('etag') },
+      { query: '?file=kappa/k.md' });
+    assertError(r, 409, 'file_changed');
+    assert.equal(fs.readFileSync(path.join(outside, 'k.md'), 'utf8'), K);
+    assert.deepEqual(fs.readdirSync(outside).sort(), ['README.md', 'k.md']);
+    // nor is a new file made there (the check says the folder is a link)
+    const c = await putSource(h, 'kk', proc('新的'), { 'If-None-Match': '*' }, { query: '?category=kappa' });
+    assertError(c, 422, 'invalid_procedure');
+    assert.match(c.body.errors[0].message, /分类文件夹 kappa 是符号链接/);
+    assert.deepEqual(fs.readdirSync(outside).sort(), ['README.md', 'k.md']);
+  });
+
+  it('to another category of the library: 409, its file untouched', async () => {
+    const theirs = readFile(h, 'alpha/one.md');
+    fs.symlinkSync('alpha', path.join(h.tree, 'lambda'));
+    const r = await putSource(h, 'one', proc('不该写到甲类'), { 'If-Match': `"${sha256(theirs)}"` },
+      { query: '?file=lambda/one.md' });
+    assertError(r, 409, 'file_changed');
+    assert.equal(readFile(h, 'alpha/one.md'), theirs);
+    assert.deepEqual(leftovers(), []);
+  });
+});

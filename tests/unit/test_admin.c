@@ -471,6 +471,84 @@ Test(admin, commit_refuses_a_file_created_meanwhile, .init = setup, .fini = tear
     admin_check_free(&c);
 }
 
+/* Names in the folder p starting with a dot (a temporary file left there). */
+static int dotfiles_in(const char *p)
+{
+    struct dirent *e;
+    DIR *d;
+    int n = 0;
+
+    cr_assert_not_null(d = opendir(p), "%s", p);
+    while ((e = readdir(d)))
+        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* alpha/ swapped between the save's two phases (the whole-tree check lies
+ * between them; a pull or a shell may do it then): moved to target and a
+ * symbolic link to it put in its place (how 0: target outside the library;
+ * 1: another category of the library, "beta"), or (how 2) moved away and a
+ * new folder with the same files made in its place. Its one.md has the
+ * bytes the admin saw, so a save that compares and renames by path went
+ * through the link (or failed in a folder without its temporary file).
+ * The commit refuses it (CHANGED), writes nothing in the target, and
+ * leaves no temporary file in the folder it was made in. */
+static void swapped_folder(int how)
+{
+    const char *outcome_of[] = {"SAVED", "INVALID", "CHANGED", "MISSING", "EXISTS"};
+    char alpha[160], target[160], p[200];
+    struct admin_pending *pend;
+    struct admin_check c;
+    struct admin_saved res;
+
+    snprintf(alpha, sizeof alpha, "%s/alpha", root);
+    if (how == 0)
+        snprintf(target, sizeof target, "%s/outside", dir);
+    else
+        snprintf(target, sizeof target, "%s/%s", root, how == 1 ? "beta" : "alpha.old");
+    pend = prepare("alpha/one.md", GOOD("一"), GOOD("我改的"), &c, &res);
+    cr_assert_eq(rename(alpha, target), 0);
+    if (how < 2) {
+        cr_assert_eq(symlink(target, alpha), 0);
+    } else {
+        cr_assert_eq(mkdir(alpha, 0755), 0);
+        put("alpha/README.md", "# 甲\n\n甲类。\n");
+        put("alpha/one.md", GOOD("一"));
+    }
+    cr_assert_eq(admin_save_commit(db, root, pend, &c, &res), 0, "case %d", how);
+    cr_assert_eq(res.outcome, ADMIN_CHANGED, "case %d: %s", how, outcome_of[res.outcome]);
+    snprintf(p, sizeof p, "%s/one.md", target);
+    {
+        char *text = NULL;
+        size_t len;
+        cr_assert_eq(library_read_file(p, 4096, &text, &len), 0);
+        cr_assert_str_eq(text, GOOD("一"), "case %d: the target's file is untouched", how);
+        free(text);
+    }
+    cr_assert_eq(dotfiles_in(target), 0, "case %d: no temporary file left", how);
+    if (how == 2)
+        cr_assert_str_eq(get("alpha/one.md"), GOOD("一"));
+    admin_check_free(&c);
+}
+
+Test(admin, commit_refuses_a_folder_swapped_for_a_link_outside, .init = setup, .fini = teardown)
+{
+    swapped_folder(0);
+}
+
+Test(admin, commit_refuses_a_folder_swapped_for_a_link_to_another_category, .init = setup,
+     .fini = teardown)
+{
+    swapped_folder(1);
+}
+
+Test(admin, commit_refuses_a_folder_replaced_by_another, .init = setup, .fini = teardown)
+{
+    swapped_folder(2);
+}
+
 /* The content decides: a checkout that writes the same bytes is no change. */
 Test(admin, commit_saves_over_the_same_content_rewritten, .init = setup, .fini = teardown)
 {

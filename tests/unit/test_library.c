@@ -109,6 +109,55 @@ Test(library, open_beneath_refuses_links_and_dotdot)
     lib_rm(dir);
 }
 
+/* The admin console's saves open the folder of the file they write with
+ * library_folder_open: the folder itself a link is ELOOP (not the
+ * ENOTDIR that O_NOFOLLOW|O_DIRECTORY gives), a link higher up too; a file
+ * directly under the root opens the root, which may itself be a link (the
+ * configured library); no last component, or "..", is refused. */
+Test(library, folder_open_refuses_a_linked_folder_and_names_the_file)
+{
+    char dir[32], p[96], lib[128];
+    const char *name;
+    struct stat st, sub;
+    int fd;
+
+    lib_tmp(dir);
+    snprintf(p, sizeof p, "%s/sub", dir);
+    cr_assert_eq(mkdir(p, 0700), 0);
+    cr_assert_eq(stat(p, &sub), 0);
+    lib_put(dir, "sub/x.md", "x");
+    snprintf(p, sizeof p, "%s/link", dir);
+    cr_assert_eq(symlink("sub", p), 0);
+    lib_put(dir, "plain", "not a folder");
+
+    cr_assert_geq(fd = library_folder_open(dir, "sub/x.md", &name), 0);
+    cr_assert_str_eq(name, "x.md");
+    cr_assert_eq(fstat(fd, &st), 0);
+    cr_assert(st.st_ino == sub.st_ino && st.st_dev == sub.st_dev, "the folder itself");
+    close(fd);
+    errno = 0;
+    cr_assert_lt(library_folder_open(dir, "link/x.md", &name), 0);
+    cr_assert_eq(errno, ELOOP, "%s", strerror(errno));
+    errno = 0;
+    cr_assert_lt(library_folder_open(dir, "plain/x.md", &name), 0);
+    cr_assert_eq(errno, ENOTDIR);
+    errno = 0;
+    cr_assert_lt(library_folder_open(dir, "gone/x.md", &name), 0);
+    cr_assert_eq(errno, ENOENT);
+    errno = 0;
+    cr_assert_lt(library_folder_open(dir, "sub/..", &name), 0);
+    cr_assert_eq(errno, ENOENT);
+    cr_assert_lt(library_folder_open(dir, "sub/", &name), 0);
+    /* the root may be a link: a top-level file opens it */
+    snprintf(lib, sizeof lib, "%s/link", dir);
+    cr_assert_geq(fd = library_folder_open(lib, "x.md", &name), 0);
+    cr_assert_str_eq(name, "x.md");
+    cr_assert_eq(fstat(fd, &st), 0);
+    cr_assert_eq(st.st_ino, sub.st_ino);
+    close(fd);
+    lib_rm(dir);
+}
+
 static size_t lib_count(const struct diag_list *d, const char *what)
 {
     size_t i, n = 0;
