@@ -231,19 +231,27 @@ static void api_admin_free(void *p)
 static enum MHD_Result api_admin_send_source(struct http_request *req, char *rel)
 {
     enum MHD_Result ret;
-    char *path = NULL, *text = NULL, hash[65], etag[70];
+    char *text = NULL, hash[65], etag[70];
     size_t len;
     int r;
 
-    if (!(path = malloc(strlen(api_admin_root) + strlen(rel) + 2))) {
+    /* in its category folder opened without following a link, as a save
+     * writes it: a folder that is a link is not the library's (its target
+     * may be anywhere), and its files' text is no one's to read here */
+    r = library_read_file_beneath(api_admin_root, rel, PROCEDURE_FILE_MAX, &text, &len);
+    if (r < 0 && errno == ENOMEM) {
         ret = reply_internal(req);
         goto out;
     }
-    sprintf(path, "%s/%s", api_admin_root, rel);
-    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
     if (r < 0 && errno == ENOENT) {
         ret = http_reply_error(req, MHD_HTTP_NOT_FOUND, "file_not_found",
                                "这个文件已经不在了（可能刚被删除或改名），请刷新事项列表");
+        goto out;
+    }
+    if (r < 0 && errno == ELOOP) {
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_unreadable",
+                               "这个文件或它所在的分类文件夹是符号链接（指向别处），为了安全不在这里打开；"
+                               "请在服务器上换成真正的文件或文件夹");
         goto out;
     }
     if (r != 0) {
@@ -272,7 +280,6 @@ static enum MHD_Result api_admin_send_source(struct http_request *req, char *rel
     text = NULL;
 out:
     free(text);
-    free(path);
     free(rel);
     return ret;
 }

@@ -176,6 +176,11 @@ describe('the special files: a category folder that is a symbolic link', () => {
     assertError(await put('kappa', NEW, { 'If-Match': opened.headers.get('etag') }), 409, 'file_changed');
     assert.equal(fs.readFileSync(path.join(outside, 'README.md'), 'utf8'), RD, 'the target is untouched');
     assert.deepEqual(fs.readdirSync(outside), ['README.md'], 'no temporary file there either');
+    // nor is its text read through the link: the editor cannot open it
+    const again = await src('kappa');
+    assertError(again, 409, 'file_unreadable');
+    assert.match(again.body.error.message, /符号链接/);
+    assert.ok(!again.text.includes('卡类事项'));
   });
 
   it('is never written through: a link inside the library to another category (409)', async () => {

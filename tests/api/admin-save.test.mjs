@@ -298,6 +298,8 @@ describe('a category folder swapped for a symbolic link', () => {
     assertError(r, 409, 'file_changed');
     assert.equal(fs.readFileSync(path.join(outside, 'k.md'), 'utf8'), K);
     assert.deepEqual(fs.readdirSync(outside).sort(), ['README.md', 'k.md']);
+    // nor is its text read through the link
+    assertError(await get(h, '/api/v1/admin/procedures/k/source?file=kappa/k.md'), 409, 'file_unreadable');
     // nor is a new file made there (the check says the folder is a link)
     const c = await putSource(h, 'kk', proc('新的'), { 'If-None-Match': '*' }, { query: '?category=kappa' });
     assertError(c, 422, 'invalid_procedure');
