@@ -176,23 +176,32 @@ int admin_save_as(struct db *db, const char *root, const char *rel, const char *
  * across both; these take no lock. */
 struct admin_pending;
 
-/* Compares the file with if_match, checks text (into *check) and writes it
- * to a temporary file beside the file, fsync'd. Returns 1 with *pending
- * when the save is ready to commit; 0 with res->outcome (CHANGED, MISSING,
- * EXISTS, INVALID) when it is refused, nothing written; -1 when the check
- * or the write failed, nothing left behind (logged). The caller frees
- * check with admin_check_free() in every case. */
+/* Opens rel's folder (library_folder_open: no symbolic link followed below
+ * root), compares the file in it with if_match, checks text (into *check)
+ * and writes it to a new temporary file in that folder (O_EXCL), fsync'd.
+ * A folder that is a link is CHANGED for an edit, never read through; a
+ * new file there is left to the check (INVALID: the folder is a link or
+ * not read). Returns 1 with *pending when the save is ready to commit; 0
+ * with res->outcome (CHANGED, MISSING, EXISTS, INVALID) when it is
+ * refused, nothing written; -1 when the check or the write failed, nothing
+ * left behind (logged). The caller frees check with admin_check_free() in
+ * every case. */
 int admin_save_prepare(struct db *db, const char *root, const char *rel, const char *text,
                        size_t len, const char *if_match, struct admin_check *check,
                        struct admin_saved *res, struct admin_pending **pending);
 
-/* Reads the file again. When it is not what prepare compared (changed:
- * CHANGED with res->current its hash now; deleted: MISSING; created
- * meanwhile when creating: EXISTS), removes the temporary file and returns
- * 0 with that outcome. Else renames the temporary file over the file,
- * fsyncs the folder, loads the tree and returns 0 with SAVED (see
- * admin_save). -1 only when the rename failed (temporary file removed,
- * logged). check is prepare's. Frees pending in every case. */
+/* Looks up rel's folder again as prepare did: a link now, gone, or
+ * another folder than the one the temporary file is in (swapped during the
+ * check) is CHANGED (MISSING for an edit whose folder is gone), the
+ * temporary file removed, nothing written. Else reads the file again in
+ * prepare's folder. When it is not what prepare compared (changed: CHANGED
+ * with res->current its hash now; deleted: MISSING; created meanwhile when
+ * creating: EXISTS), removes the temporary file and returns 0 with that
+ * outcome. Else renames the temporary file over the file in that folder
+ * (a new file: never over one made since, EXISTS), fsyncs the folder,
+ * loads the tree and returns 0 with SAVED (see admin_save). -1 only when
+ * the rename failed (temporary file removed, logged). check is prepare's.
+ * Frees pending in every case. */
 int admin_save_commit(struct db *db, const char *root, struct admin_pending *pending,
                       const struct admin_check *check, struct admin_saved *res);
 
@@ -244,9 +253,11 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
 int admin_retired_source(struct db *db, const char *id, char **text, size_t *len, char **rel);
 /* 恢复: retired id's last live text written back to the file it had, as
  * admin_save creates a file (If-None-Match: *: EXISTS when a file is there,
- * INVALID when the text no longer passes), with the practice file that
- * admin_retire moved aside put back first when its place is free (moved
- * aside again unless SAVED). Returns 0 with res->outcome, *rel (caller
+ * INVALID when the text no longer passes, CHANGED when its folder was
+ * swapped during the save), with the practice file that admin_retire
+ * moved aside put back first when its place is free (moved aside again
+ * unless SAVED), looked at and moved in its folder opened by
+ * library_folder_open: nothing moves in a folder that is a link. Returns 0 with res->outcome, *rel (caller
  * frees) and *practice (the practice file is back); 1 when id is not
  * retired; 2 when its old path cannot be made from the console; -1 on
  * error (nothing written). check as admin_save's: free it in every case. */
