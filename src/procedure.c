@@ -71,6 +71,9 @@ bool procedure_id_valid(const char *s, size_t n)
 enum pstate { PS_BEFORE_TITLE, PS_SUMMARY, PS_SECTION, PS_STEP };
 
 #define PCTX_EXPLAINED_MAX 32
+/* Bytes of a run-on condition quoted back in its warning: enough for the
+ * admin to recognise it, a line of the report at most. */
+#define PCTX_CONDITION_SHOWN 120
 
 struct pctx {
     const struct procedure_src *src;
@@ -832,6 +835,44 @@ static const char *raw_checkbox_typo_reason(const char *raw);
 /* Takes the eligibility conditions from the first list of that section. */
 static void pctx_info_boxes(struct pctx *c, cmark_node *list, const char *where);
 
+static bool pctx_item_is_checkbox(struct pctx *c, cmark_node *item);
+
+/* Whether every item of list is a `[ ]` box, which pctx_info_boxes warns
+ * of at its own line already. */
+static bool pctx_list_all_boxes(struct pctx *c, cmark_node *list)
+{
+    cmark_node *x;
+
+    for (x = cmark_node_first_child(list); x; x = cmark_node_next(x))
+        if (!pctx_item_is_checkbox(c, x))
+            return false;
+    return true;
+}
+
+/* Sub-points indented under a condition (a list, a second paragraph) are
+ * run into its text and asked as one sentence, 「本市户籍 含集体户 含寄住」:
+ * the admin wrote points and the resident gets a run-on line (a review
+ * found it silent). Said once, at the first indented line, with the words
+ * the resident reads, so the admin can choose: separate conditions, or a
+ * note under the list. */
+static void pctx_condition_nested(struct pctx *c, cmark_node *item, const char *text)
+{
+    cmark_node *sub = cmark_node_first_child(item);
+    size_t n = strlen(text), cut = utf8_prefix_len(text, PCTX_CONDITION_SHOWN);
+
+    if (sub && cmark_node_get_type(sub) == CMARK_NODE_PARAGRAPH)
+        sub = cmark_node_next(sub);
+    while (sub && cmark_node_get_type(sub) == CMARK_NODE_LIST && pctx_list_all_boxes(c, sub))
+        sub = cmark_node_next(sub);
+    if (!sub || c->oom)
+        return;
+    diag_warn(c->diags, c->src->path, pctx_line(c, sub),
+              "办理条件下面缩进的内容会接在这一条后面，连成一句请居民确认，不会分开显示（居民看到的是"
+              "「%.*s%s」）。要分开确认的，请各写成一条不缩进的「- 条件」；只是说明的，请在列表下面空一行、"
+              "顶格写（照常显示，不逐条询问）",
+              (int)cut, text, cut < n ? "…" : "");
+}
+
 static void pctx_take_conditions(struct pctx *c, cmark_node *list)
 {
     struct procedure *p = c->p;
@@ -872,6 +913,8 @@ static void pctx_take_conditions(struct pctx *c, cmark_node *list)
         for (sub = cmark_node_first_child(item); sub && !c->oom; sub = cmark_node_next(sub))
             if (cmark_node_get_type(sub) == CMARK_NODE_LIST)
                 pctx_info_boxes(c, sub, where);
+        if (!c->oom)
+            pctx_condition_nested(c, item, t);
     }
 }
 
