@@ -871,8 +871,10 @@ static int admin_check_cross(struct db *db, const char *rel, struct library *lib
     if (admin_query_one(db, sql_live_id_at, rel, NULL, &old_id) != 0)
         return -1;
     admin_when(f, today, when);
+    /* at the `id:` line that changed it, where the admin undoes it; line 1
+     * (the `---`) when the id is the file name's again */
     if (old_id && strcmp(old_id, f->id) != 0 &&
-        diag_warn(&out->diags, rel, 1,
+        diag_warn(&out->diags, rel, library_id_line(f),
                   "编号从 %s 改为 %s：%s %s 停办（已开始的办件不受影响），链接到 %s 的地方要一并修改",
                   old_id, f->id, when, old_id, old_id) != 0) {
         free(old_id);

@@ -247,7 +247,10 @@ describe('creating a file', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.id, 'renamed');
     assert.equal(r.body.file, 'alpha/fresh.md');
-    assert.ok(r.body.warnings.length > 0, r.text);
+    // at the `id:` line that made the change (it was line 1, the `---`)
+    const moved = r.body.warnings.filter((w) => /编号从 fresh 改为 renamed/.test(w.message));
+    assert.equal(moved.length, 1, r.text);
+    assert.equal(moved[0].line, 2, r.text);
     assert.equal((await pub('renamed')).body.title, '改名了');
   });
 

@@ -250,7 +250,7 @@ Test(admin, check_warns_that_a_changed_id_retires_the_old, .init = setup, .fini 
 
     cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", renamed, strlen(renamed), &c), 0);
     cr_assert_eq(c.diags.errors, 0);
-    cr_assert(has(&c.diags, DIAG_WARNING, 1, "保存后 one 停办"));
+    cr_assert(has(&c.diags, DIAG_WARNING, 2, "保存后 one 停办")); /* at the `id:` line */
     cr_assert_not_null(c.model);
     admin_check_free(&c);
 }
@@ -265,7 +265,7 @@ Test(admin, check_of_a_scheduled_id_change_names_the_date, .init = setup, .fini 
 
     cr_assert_eq(admin_check(db, root, 20261204, "alpha/one.md", renamed, strlen(renamed), &c), 0);
     cr_assert_eq(c.diags.errors, 0);
-    cr_assert(has(&c.diags, DIAG_WARNING, 1, "到 2099-03-01 新版本生效时 one 停办"));
+    cr_assert(has(&c.diags, DIAG_WARNING, 2, "到 2099-03-01 新版本生效时 one 停办"));
     cr_assert_not(has(&c.diags, DIAG_WARNING, 1, "保存后"));
     admin_check_free(&c);
 }
@@ -868,7 +868,7 @@ Test(admin, check_lists_diagnostics_by_line, .init = setup, .fini = teardown)
 
     cr_assert_eq(admin_check(db, root, 20260101, "alpha/one.md", text, strlen(text), &c), 0);
     cr_assert_geq(c.diags.n, 2);
-    cr_assert(has(&c.diags, DIAG_WARNING, 1, "停办"));
+    cr_assert(has(&c.diags, DIAG_WARNING, 2, "停办"));
     cr_assert(has(&c.diags, DIAG_WARNING, 3, "review_by"));
     for (i = 1; i < c.diags.n; i++)
         cr_assert_leq(c.diags.items[i - 1].line, c.diags.items[i].line);
