@@ -1686,7 +1686,10 @@ static void pctx_chain(struct pctx *c, cmark_node *code)
         if (strbuf_puts(&c->text, st.label) != 0 || strbuf_putc(&c->text, ' ') != 0)
             c->oom = 1;
     }
-    if (p->n_stages == 0 && !c->oom)
+    /* a chain whose every line was refused is not empty: each line has its
+     * error already, and 「是空的」 at the fence sent the admin looking for
+     * a missing line */
+    if (p->n_stages == 0 && !c->chain_bad && !c->oom)
         diag_error(c->diags, c->src->path, c->chain_line,
                    "chain 审核链是空的：每行写一个环节「编号 | 名称 | 岗位 | 工作日数」");
 }

@@ -467,6 +467,21 @@ Test(chain, empty_block_is_an_error_at_its_fence)
     diag_list_free(&l);
 }
 
+/* One line, refused: its own error says what is wrong; 「审核链是空的」 at
+ * the fence as well sent the admin looking for a missing line. */
+Test(chain, block_of_refused_lines_is_not_called_empty)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    cr_assert_eq(parse("# 事项\n## 办理流程\n```chain\naccept | 受理 | window\n```\n## 第一步\n正文。\n", &p,
+                       &l), 1);
+    cr_assert_null(p);
+    expect_diag(&l, 4, DIAG_ERROR, "四部分");
+    expect_counts(&l, 1, 0);
+    diag_list_free(&l);
+}
+
 Test(chain, block_only_in_a_chain_section)
 {
     struct procedure *p;
