@@ -352,7 +352,7 @@ static const char *field_regerror_zh(int r)
     case REG_ECTYPE:
         return "字符类名不对，如 [[:digit:]] 才对";
     case REG_EESCAPE:
-        return "末尾多了一个反斜杠 \\";
+        return "末尾多了一个反斜杠 \\：要匹配反斜杠本身请写两个 \\\\，否则删去它";
     case REG_ESUBREG:
         return "引用了不存在的分组";
     case REG_ESPACE:
@@ -382,8 +382,16 @@ static int field_compile_pattern(const char *path, int line, struct field *f, co
         diag_error(diags, path, line, "pattern= 太复杂，可能让系统变慢：%s", risk);
         return 1;
     }
-    snprintf(buf, sizeof buf, "^(%s)$", v);
-    r = regcomp(&f->re, buf, REG_EXTENDED | REG_NOSUB);
+    /* the pattern alone first: wrapped, its own mistakes change meaning.
+     * A trailing \ escaped the wrapper's ")" (「圆括号没有配对」 of a
+     * pattern with none), and `a)|(b` closed it early, passing as
+     * `^(a)|(b)$`, which lets through any value that starts with a */
+    r = regcomp(&f->re, v, REG_EXTENDED | REG_NOSUB);
+    if (r == 0) {
+        regfree(&f->re);
+        snprintf(buf, sizeof buf, "^(%s)$", v);
+        r = regcomp(&f->re, buf, REG_EXTENDED | REG_NOSUB);
+    }
     if (r != 0) {
         regerror(r, &f->re, err, sizeof err);
         diag_error(diags, path, line, "pattern= 不是有效的正则表达式（POSIX ERE）：%s（%s）",

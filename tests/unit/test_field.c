@@ -939,6 +939,22 @@ Test(field, pattern_syntax_errors_are_explained)
     expect_error("a | 甲 | text | pattern=(ab", "圆括号 ( ) 没有配对", NULL);
 }
 
+/* Checked alone, not only inside the ^( )$ the field puts around it: a
+ * trailing backslash escaped that ")" and was called an unpaired bracket,
+ * and `a)|(b` closed it early and passed, as ^(a)|(b)$. */
+Test(field, pattern_is_checked_on_its_own)
+{
+    struct field f;
+
+    expect_error("a | 甲 | text | pattern=[0-9]+\\", "末尾多了一个反斜杠", NULL);
+    expect_error("a | 甲 | text | pattern=a)|(b", "圆括号 ( ) 没有配对", NULL);
+    /* an escaped backslash at the end is one, and a lone ) is itself */
+    parse_ok("a | 甲 | text | pattern=[0-9]+\\\\", &f);
+    field_free(&f);
+    parse_ok("a | 甲 | text | pattern=[0-9]+)", &f);
+    field_free(&f);
+}
+
 /* A pattern that holds the text "options=" and ends in '/' is a pattern,
  * not an options= list written with spaces. */
 Test(field, options_spaced_only_for_the_options_rule)
