@@ -2129,19 +2129,55 @@ static bool pctx_key_dropped(const struct pctx *c, const char *key)
     return pctx_key_line(c, key) > 0;
 }
 
+/* Fields listed in a message about a condition's field: enough to spot a
+ * misspelt key, a line of the report at most. */
+#define PCTX_COND_LISTED 6
+
+/* Into sb: the fields of the steps before `step` that a condition may
+ * name (「proxy（是否代办）、relation（…）」), or nothing. -1 on OOM. */
+static int pctx_cond_candidates(const struct procedure *p, size_t step, struct strbuf *sb)
+{
+    size_t s, i, n = 0;
+
+    for (s = 0; s < step && s < p->n_steps; s++)
+        for (i = 0; i < p->steps[s].n_fields; i++) {
+            const struct field *f = &p->steps[s].fields[i];
+            if (field_type_get(f->type)->cond == FIELD_COND_NONE)
+                continue;
+            if (n++ == PCTX_COND_LISTED)
+                return strbuf_puts(sb, "等");
+            if (strbuf_printf(sb, "%s%s（%s）", n > 1 ? "、" : "", f->key, f->label) != 0)
+                return -1;
+        }
+    return 0;
+}
+
 /* Whether `key` names a yesno/choice field of a step before `step`, and
- * whether value is one of its answers; reports why not. */
+ * whether value is one of its answers; reports why not, with what may be
+ * written instead: a misspelt key or option was named with no hint, and
+ * the admin had to find the form lines by hand. */
 static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, int line)
 {
     const struct field *f;
     const struct field_type_info *ti;
-    size_t at;
+    struct strbuf sb = STRBUF_INIT;
+    size_t at, i;
 
     f = procedure_field_find(c->p, cd->key, &at);
     if (!f && pctx_key_dropped(c, cd->key))
         return;
     if (!f) {
-        diag_error(c->diags, c->src->path, line, "条件里的字段 %s 不存在", cd->key);
+        if (pctx_cond_candidates(c->p, step, &sb) != 0)
+            c->oom = 1;
+        else if (sb.len)
+            diag_error(c->diags, c->src->path, line,
+                       "条件里的字段 %s 不存在；前面步骤里能用作条件的字段有：%s", cd->key, sb.data);
+        else
+            diag_error(c->diags, c->src->path, line,
+                       "条件里的字段 %s 不存在；前面的步骤里还没有能用作条件的字段：请先在前面的步骤里用 form "
+                       "加一个 yesno 或 choice 字段问居民",
+                       cd->key);
+        strbuf_free(&sb);
         return;
     }
     if (at >= step) {
@@ -2157,9 +2193,15 @@ static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, 
                        "字段 %s 是 %s 类型，条件的值只能是 yes 或 no,不能是「%s」", cd->key,
                        ti->name, cd->value);
     } else if (ti->cond == FIELD_COND_OPTIONS) {
-        if (!field_has_option(f, cd->value))
-            diag_error(c->diags, c->src->path, line, "「%s」不是字段 %s 的选项之一", cd->value,
-                       cd->key);
+        if (!field_has_option(f, cd->value)) {
+            for (i = 0; i < f->n_options && !c->oom; i++)
+                if (strbuf_printf(&sb, "%s%s", i ? "/" : "", f->options[i]) != 0)
+                    c->oom = 1;
+            if (!c->oom)
+                diag_error(c->diags, c->src->path, line, "「%s」不是字段 %s 的选项之一；可选：%s",
+                           cd->value, cd->key, sb.data ? sb.data : "");
+            strbuf_free(&sb);
+        }
     } else {
         diag_error(c->diags, c->src->path, line,
                    "条件只能引用 yesno 或 choice 类型的字段，%s 是 %s 类型", cd->key, ti->name);

@@ -1277,6 +1277,34 @@ Test(procedure, a_field_dropped_for_fullwidth_bars_is_not_reported_missing)
     diag_list_free(&d);
 }
 
+/* A condition on a misspelt key said only 「不存在」: it names what may be
+ * written, the fields of earlier steps that are yesno or choice, six at
+ * most; with none, how to make one. */
+Test(procedure, a_missing_condition_field_names_the_usable_ones)
+{
+    const char *s = "# T\n"                                                 /* 1 */
+                    "## 第一步\n"                                           /* 2 */
+                    "```form\n"                                             /* 3 */
+                    "a | 甲 | yesno\nb | 乙 | choice | options=x/y\nn | 丙 | text\n"
+                    "c | 丁 | yesno\nd | 戊 | yesno\ne | 己 | yesno\nf | 庚 | yesno\n"
+                    "g | 辛 | yesno\n"                                      /* 4-11 */
+                    "```\n"                                                 /* 12 */
+                    "## 第二步\n"                                           /* 13 */
+                    "- [ ] 材料 {if aa=yes}\n";                             /* 14 */
+    const char *none = "# T\n## 第一步\n- [ ] 材料 {if proxy=yes}\n";
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail(s, &d);
+    expect_diag(&d, 14, DIAG_ERROR,
+                "条件里的字段 aa 不存在；前面步骤里能用作条件的字段有：a（甲）、b（乙）、c（丁）、d（戊）、e（己）、f（庚）等");
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+    parse_fail(none, &d);
+    expect_diag(&d, 3, DIAG_ERROR, "前面的步骤里还没有能用作条件的字段");
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+}
+
 /* ---- limits ---- */
 
 Test(procedure, too_many_steps)
