@@ -2338,8 +2338,13 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
         if (strcmp(e->key, "review_by") == 0 || strcmp(e->key, "effective") == 0) {
             if (!frontmatter_date_parse(e->value, &y, &m, &d)) {
                 size_t used;
+                /* `review_by:` left blank was told 「「」不是」 */
+                if (!e->value[0])
+                    diag_error(c->diags, path, e->line,
+                               "%s 后面没有写日期：请写成「%s: 2027-03-01」这样的年-月-日，不需要的话删去这一行",
+                               e->key, e->key);
                 /* a real date in another shape: the line as it should be */
-                if (frontmatter_date_loose(e->value, &y, &m, &d, &used) && !e->value[used])
+                else if (frontmatter_date_loose(e->value, &y, &m, &d, &used) && !e->value[used])
                     diag_error(c->diags, path, e->line,
                                "%s 应是 YYYY-MM-DD 格式的真实日期（年份四位，月和日都是两位，用 - 隔开），"
                                "「%s」不是：应写成「%s: %04d-%02d-%02d」",
