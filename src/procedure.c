@@ -1036,8 +1036,18 @@ static void pctx_info_boxes(struct pctx *c, cmark_node *list, const char *where)
     }
     while (!c->oom && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *x = cmark_iter_get_node(it);
-        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(x) == CMARK_NODE_ITEM &&
-            pctx_item_is_checkbox(c, x))
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(x) != CMARK_NODE_ITEM ||
+            !pctx_item_is_checkbox(c, x))
+            continue;
+        /* a policy has no steps: 「请写在步骤（## 第一步…）里」 was said of
+         * a box that sat under ## 第一步 already */
+        if (c->p->kind == PROC_POLICY)
+            diag_warn(c->diags, c->src->path, pctx_line(c, x),
+                      "政策文件（开头写了 kind: policy）没有步骤，%s里的「- [ ]」不是清单项：居民看到的是"
+                      "「[ ]」文字，不能勾选。要请居民准备材料、逐项勾选的是办事事项，请删去开头的 "
+                      "kind: policy；只是列出要点的，请写成「- 文字」",
+                      where);
+        else
             diag_warn(c->diags, c->src->path, pctx_line(c, x),
                       "%s里的「- [ ]」不是清单项：居民看到的是「[ ]」文字，不能勾选，也不算要带的材料。"
                       "要带的材料请写在步骤（## 第一步…）里；这里请写成「- 文字」",

@@ -611,6 +611,8 @@ Test(procedure, policy_document)
     cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
     expect_counts(&d, 0, 1);
     expect_diag(&d, 7, DIAG_WARNING, "「第一章 总则」部分里的「- [ ]」不是清单项");
+    /* not 「请写在步骤（## 第一步…）里」: a policy has none */
+    expect_diag(&d, 7, DIAG_WARNING, "请删去开头的 kind: policy");
     diag_list_free(&d);
     cr_assert_eq(p->kind, PROC_POLICY);
     cr_assert_str_eq(p->title, "劳动合同政策");
