@@ -103,6 +103,15 @@ static int pctx_line(const struct pctx *c, cmark_node *n)
     return cmark_node_get_start_line(n) + c->line_off;
 }
 
+/* Said after 「…是信息部分」 in a policy, whose every H2 is one: the
+ * admin saw ## 第一步 and was told it is no step, with no reason. */
+static const char *pctx_policy_why(const struct pctx *c)
+{
+    return c->p->kind == PROC_POLICY
+               ? "：这是政策文件（开头写了 kind: policy），每个 ## 都是信息部分；要办理的事项请删去 kind: policy"
+               : "";
+}
+
 /* The line of inline node n (a link in the third line of a paragraph is
  * on that line, not the paragraph's first), as cmark 0.30 records it;
  * block's when it records none. */
@@ -752,7 +761,8 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
         if (p->kind == PROC_POLICY && !section_kind_of(title, &kind))
             kind = SECTION_INFO;
         if (m.has_cond)
-            diag_error(c->diags, path, line, "「%s」是信息部分，不是步骤，不能带 {if …} 条件", title);
+            diag_error(c->diags, path, line, "「%s」是信息部分，不是步骤，不能带 {if …} 条件%s", title,
+                       pctx_policy_why(c));
         if (p->n_sections >= PROCEDURE_MAX_SECTIONS) {
             diag_error(c->diags, path, line, "信息部分太多，最多 %d 个", PROCEDURE_MAX_SECTIONS);
             free(title);
@@ -830,6 +840,7 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
 
 static bool raw_is_checkbox(const char *raw);
 static bool raw_is_checkbox_typo(const char *raw);
+
 static const char *raw_checkbox_typo_reason(const char *raw);
 
 /* Takes the eligibility conditions from the first list of that section. */
@@ -2087,7 +2098,8 @@ static void pctx_block(struct pctx *c, cmark_node *n)
             pctx_info_boxes(c, n, where);
         }
         if (is_form_block(n))
-            diag_error(c->diags, path, line, "form 表单只能写在步骤里，「%s」是信息部分", s->title);
+            diag_error(c->diags, path, line, "form 表单只能写在步骤里，「%s」是信息部分%s", s->title,
+                       pctx_policy_why(c));
         if (is_fenced(n, "chain")) {
             /* shown as the list of stages (the chain JSON), not as code */
             if (s->kind == SECTION_CHAIN)
