@@ -775,6 +775,24 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
             memset(tok, ' ', 3);
         for (tok = rules; (tok = strstr(tok, "\xC2\xA0")); tok += 2)
             memset(tok, ' ', 2);
+        /* a fifth column (`| required | 备注`) ran into the rules: 「不认识的
+         * 规则「|」」 and one more for each word after it. Only pattern=
+         * may hold a bar, for alternatives */
+        if ((bar = strchr(rules, '|')) && (bar == rules || bar[-1] == ' ' || bar[-1] == '\t') &&
+            (!(tok = strstr(rules, "pattern=")) || tok > bar)) {
+            n = strlen(bar + 1);
+            p = utf8_trim(bar + 1, &n);
+            if (n)
+                diag_error(diags, path, line,
+                           "字段行最多四栏：名称 | 标签 | 类型 | 规则，这一行在规则后面又多了一栏「%.*s」："
+                           "规则之间用空格隔开，说明文字请写在表单外面（只有 pattern= 里可以用 | 表示“或者”）",
+                           (int)utf8_prefix_len(p, n < 90 ? n : 90), p);
+            else
+                diag_error(diags, path, line,
+                           "字段行最多四栏：名称 | 标签 | 类型 | 规则，这一行末尾多了一个 |，请删去");
+            rc = 1;
+            goto out;
+        }
         /* options=甲 / 乙: the words after a space around / would each be
          * an unknown rule, and 甲/ an empty option; one message instead */
         if (field_options_spaced(rules)) {

@@ -390,7 +390,8 @@ Test(field, unknown_rule)
     expect_error("name | 姓名 | text | length=5", "不认识的规则「length=」", NULL);
     expect_error("name | 姓名 | text | Required", "「Required」", NULL);
     expect_error("name | 姓名 | text | age>16", "「age>16」", NULL);
-    expect_error("name | 姓名 | text | required | max=5", "「|」", NULL);
+    /* a bar between rules is a fifth column, named as one (it was 「|」) */
+    expect_error("name | 姓名 | text | required | max=5", "多了一栏「max=5」", "规则之间用空格隔开");
 }
 
 Test(field, rule_not_fitting_type)
@@ -937,6 +938,18 @@ Test(field, pattern_syntax_errors_are_explained)
 {
     expect_error("a | 甲 | text | pattern=[0-9", "方括号 [ ] 没有配对", NULL);
     expect_error("a | 甲 | text | pattern=(ab", "圆括号 ( ) 没有配对", NULL);
+}
+
+/* A fifth column was two unknown rules, 「|」 and 「备注」: one error now
+ * that names the column; a bar inside pattern= is still an alternative. */
+Test(field, a_fifth_column_is_named_once)
+{
+    struct field f;
+
+    expect_error("a | 甲 | text | required max=20 | 写全名", "多了一栏「写全名」", "最多四栏");
+    expect_error("a | 甲 | text | required |", "末尾多了一个 |", NULL);
+    parse_ok("a | 甲 | text | required pattern=A[0-9]+|B[0-9]+", &f);
+    field_free(&f);
 }
 
 /* Checked alone, not only inside the ^( )$ the field puts around it: a
