@@ -91,6 +91,7 @@ struct pctx {
     struct strbuf bad_keys;     /* "\nkey\n" of fields dropped for an error */
     int chain_line;             /* line of the chain block read, 0 if none yet */
     bool chain_bad;             /* a line of it was refused */
+    cmark_node *first_h3;       /* the first ### (or smaller) heading, for the no-step error */
     /* paragraphs of mistyped checklist items whose markers were already
      * explained with the item (pctx_step_list): not told again as stray */
     cmark_node *explained[PCTX_EXPLAINED_MAX];
@@ -2078,6 +2079,8 @@ static void pctx_block(struct pctx *c, cmark_node *n)
         pctx_open_h2(c, n);
         return;
     }
+    if (t == CMARK_NODE_HEADING && !c->first_h3)
+        c->first_h3 = n;
     if (t == CMARK_NODE_PARAGRAPH)
         pctx_typo_check(c, n, line);
     if (t == CMARK_NODE_CODE_BLOCK)
@@ -2532,7 +2535,20 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
         goto out;
     if (!p->title)
         diag_error(diags, src->path, c.line_off + 1, "缺少标题：文件里要有一行以 # 开头的事项名称");
-    if (p->kind == PROC_PROCEDURE && p->n_steps == 0)
+    /* `### 第一步` is a sub-heading: said at its line, since the admin
+     * sees a step heading there and reads 「没有任何步骤」 at line 1 as wrong */
+    if (p->kind == PROC_PROCEDURE && p->n_steps == 0 && c.first_h3) {
+        char *h = node_plain_dup(c.first_h3);
+        if (!h)
+            c.oom = 1;
+        else
+            diag_error(diags, src->path, pctx_line(&c, c.first_h3),
+                       "没有任何步骤：除办理条件等信息部分外，至少要有一个 ## 步骤标题；这一行的"
+                       "「%.*s」用了 %d 个 #，是正文里的小标题：它是步骤的话，请写成「## %.*s」",
+                       (int)utf8_prefix_len(h, 90), h,
+                       cmark_node_get_heading_level(c.first_h3), (int)utf8_prefix_len(h, 90), h);
+        free(h);
+    } else if (p->kind == PROC_PROCEDURE && p->n_steps == 0)
         diag_error(diags, src->path, c.line_off + 1,
                    "没有任何步骤：除办理条件等信息部分外，至少要有一个 ## 步骤标题"
                    "（政策文件请在开头写 kind: policy）");
