@@ -142,20 +142,33 @@ static void tctx_question(struct tctx *c, cmark_node *h)
     if (!*q->id)
         diag_error(c->diags, c->path, line, "这个问题没有编号：请在标题末尾加上 {#编号}，如 {#start}");
     else if (triage_find(t, q->id) != q)
-        diag_error(c->diags, c->path, line, "问题编号 %s 重复了", q->id);
+        diag_error(c->diags, c->path, line, "问题编号 %s 重复了（第 %d 行已经用过）：每个问题的 {#编号} 要不一样",
+                   q->id, triage_find(t, q->id)->line);
 }
 
-/* True for a link inside procedures/: relative, no "..", ends in ".md". */
-static bool triage_path_ok(const char *u)
+/* NULL for a link inside procedures/ (relative, no "..", ends in ".md"),
+ * else what is wrong with it, in the admin's words: 「应指向…事项文件」
+ * alone left the admin comparing `employment/a` with the example for the
+ * missing .md. */
+static const char *triage_path_bad(const char *u)
 {
     size_t n = strlen(u);
 
-    if (n < 4 || strcmp(u + n - 3, ".md") != 0 || u[0] == '/' || strstr(u, "://"))
-        return false;
-    if (strncmp(u, "../", 3) == 0 || strstr(u, "/../") || strchr(u, '\\') || strchr(u, '?') ||
-        strchr(u, '#'))
-        return false;
-    return true;
+    if (strstr(u, "://"))
+        return "是网址：分诊的答案只能链接到事项文件、#问题编号或 _directory.md#办事地点";
+    if (u[0] == '/')
+        return "不能以 / 开头：路径从 procedures 文件夹算起";
+    if (strncmp(u, "../", 3) == 0 || strstr(u, "/../"))
+        return "不能有 ../：路径从 procedures 文件夹算起";
+    if (strchr(u, '\\'))
+        return "里的分隔符要用 /，不用 \\";
+    if (strchr(u, '?') || strchr(u, '#'))
+        return "里不能有 ? 或 #：事项文件只写路径";
+    if (n < 3 || strcmp(u + n - 3, ".md") != 0)
+        return "末尾少了 .md：文件名要写全";
+    if (n == 3 || u[n - 4] == '/')
+        return "没有文件名";
+    return NULL;
 }
 
 /* Why path, which is no procedure of the library, is not one: the files
@@ -263,13 +276,13 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
             a->kind = TRIAGE_END;
         } else {
             const char *u = strncmp(url, "./", 2) == 0 ? url + 2 : url;
-            const char *id = NULL;
+            const char *id = NULL, *why;
             bool broken = false;
             a->kind = TRIAGE_PROCEDURE;
-            if (!triage_path_ok(u))
+            if ((why = triage_path_bad(u)))
                 diag_error(c->diags, c->path, line,
-                           "链接「%s」应指向 procedures 文件夹里的事项文件，如 employment/labour-handbook.md",
-                           url);
+                           "链接「%s」%s；应指向 procedures 文件夹里的事项文件，如 employment/labour-handbook.md",
+                           url, why);
             else if (!(id = c->resolve(c->rctx, u, line, &broken)))
                 diag_error(c->diags, c->path, line, "链接的文件 %s %s", u, triage_not_procedure(u));
             else if (broken)

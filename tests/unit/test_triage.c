@@ -328,6 +328,11 @@ Test(triage, links_leaving_the_procedures_folder)
     expect_diag(&d, 5, DIAG_ERROR, "https://evil.example/x.md");
     expect_diag(&d, 6, DIAG_ERROR, "procedures");
     expect_diag(&d, 7, DIAG_ERROR, "procedures");
+    /* and what to change in each */
+    expect_diag(&d, 2, DIAG_ERROR, "不能有 ../");
+    expect_diag(&d, 4, DIAG_ERROR, "不能以 / 开头");
+    expect_diag(&d, 5, DIAG_ERROR, "是网址");
+    expect_diag(&d, 7, DIAG_ERROR, "末尾少了 .md");
     /* such a path never reaches the resolver */
     cr_assert_eq(r.n, 1, "resolver asked %zu times", r.n);
     for (i = 0; i < r.n; i++)
@@ -402,6 +407,9 @@ Test(triage, duplicate_id)
     parse_fail(s, &r, &d);
     expect_diag(&d, 6, DIAG_ERROR, "a 重复");
     expect_diag(&d, 10, DIAG_ERROR, "是吗 重复");
+    /* with the line of the first, as a repeated field or stage is told */
+    expect_diag(&d, 6, DIAG_ERROR, "第 4 行已经用过");
+    expect_diag(&d, 10, DIAG_ERROR, "第 8 行已经用过");
     /* every link to an id lands on its first question, so the repeats are
      * also unreachable */
     expect_diag(&d, 6, DIAG_ERROR, "走不到");
@@ -696,6 +704,9 @@ Test(triage, query_fragment_or_no_name_in_a_path_is_refused_unasked)
     expect_diag(&d, 2, DIAG_ERROR, "应指向 procedures 文件夹里的事项文件");
     expect_diag(&d, 3, DIAG_ERROR, "应指向 procedures 文件夹里的事项文件");
     expect_diag(&d, 4, DIAG_ERROR, "应指向 procedures 文件夹里的事项文件");
+    /* each with what is wrong, not only the example to compare with */
+    expect_diag(&d, 2, DIAG_ERROR, "里不能有 ? 或 #");
+    expect_diag(&d, 4, DIAG_ERROR, "没有文件名");
     cr_assert_eq(r.n, 0, "resolver asked %zu times", r.n);
     diag_list_free(&d);
 }
