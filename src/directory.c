@@ -104,7 +104,10 @@ static void dctx_office(struct dctx *c, cmark_node *h)
                        o->id);
     }
     else if (directory_find(d, o->id) != o)
-        diag_error(c->diags, c->path, line, "办事地点编号 %s 重复了", o->id);
+        /* with the line of the first, as a repeated post or field is told */
+        diag_error(c->diags, c->path, line,
+                   "办事地点编号 %s 重复了（第 %d 行已经用过）：每个办事地点的编号要不一样，请给这个换一个",
+                   o->id, directory_find(d, o->id)->line);
 }
 
 /* "关键词:" (either colon) at the start of a line: returns what follows,

@@ -56,7 +56,7 @@ Test(directory, errors_have_their_lines)
 
     cr_assert_eq(r, 1);
     expect_diag(&l, 6, DIAG_ERROR, "没有编号");
-    expect_diag(&l, 9, DIAG_ERROR, "编号 paichusuo 重复了");
+    expect_diag(&l, 9, DIAG_ERROR, "编号 paichusuo 重复了（第 3 行已经用过）");
     expect_diag(&l, 12, DIAG_ERROR, "下面没有内容");
     expect_diag(&l, 14, DIAG_ERROR, "无效");
     expect_counts(&l, 4, 0);
