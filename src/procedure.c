@@ -841,10 +841,8 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
 
 static bool raw_is_checkbox(const char *raw);
 static bool raw_is_checkbox_typo(const char *raw);
-
 static const char *raw_checkbox_typo_reason(const char *raw);
 
-/* Takes the eligibility conditions from the first list of that section. */
 static void pctx_info_boxes(struct pctx *c, cmark_node *list, const char *where);
 
 static bool pctx_item_is_checkbox(struct pctx *c, cmark_node *item);
@@ -885,6 +883,7 @@ static void pctx_condition_nested(struct pctx *c, cmark_node *item, const char *
               (int)cut, text, cut < n ? "…" : "");
 }
 
+/* Takes the eligibility conditions from the first list of that section. */
 static void pctx_take_conditions(struct pctx *c, cmark_node *list)
 {
     struct procedure *p = c->p;

@@ -142,8 +142,9 @@ static void tctx_question(struct tctx *c, cmark_node *h)
     if (!*q->id)
         diag_error(c->diags, c->path, line, "这个问题没有编号：请在标题末尾加上 {#编号}，如 {#start}");
     else if (triage_find(t, q->id) != q)
-        diag_error(c->diags, c->path, line, "问题编号 %s 重复了（第 %d 行已经用过）：每个问题的 {#编号} 要不一样",
-                   q->id, triage_find(t, q->id)->line);
+        diag_error(c->diags, c->path, line,
+                   "问题编号 %s 重复了（第 %d 行已经用过）：每个问题的 {#编号} 要不一样", q->id,
+                   triage_find(t, q->id)->line);
 }
 
 /* NULL for a link inside procedures/ (relative, no "..", ends in ".md"),
