@@ -144,9 +144,9 @@ static int field_parse_options(const char *path, int line, struct field *f, cons
     /* one option written with another separator: only that whole text
      * would be accepted, so nobody could answer */
     if (f->n_options == 1 && (strstr(v, "\xEF\xBC\x8F") || strstr(v, "\xE3\x80\x81") ||
-                              strstr(v, "\xEF\xBC\x8C") || strchr(v, ','))) {
+                              strstr(v, "\xEF\xBC\x8C") || strchr(v, ',') || strchr(v, '|'))) {
         diag_error(diags, path, line,
-                   "options= 只有一个选项「%s」：选项之间要用半角斜杠 / 隔开（不是 ／、顿号或逗号），"
+                   "options= 只有一个选项「%s」：选项之间要用半角斜杠 / 隔开（不是 ／、|、顿号或逗号），"
                    "如 options=是/否", v);
         return 1;
     }

@@ -855,7 +855,7 @@ Test(field, options_with_spaces_around_the_slash)
     }
 }
 
-/* options= written with a full-width slash, 、 or a comma is one option
+/* options= written with a full-width slash, 、, a comma or | is one option
  * nobody could answer: an error that says to use /. One real option, and
  * / between options, stay as they were. */
 Test(field, options_with_another_separator)
@@ -863,6 +863,8 @@ Test(field, options_with_another_separator)
     static const char *const bad[] = {
         "a | A | choice | options=是／否", "a | A | choice | options=是、否",
         "a | A | choice | options=甲，乙", "a | A | choice | options=甲,乙",
+        /* a bar, as pattern= alternatives are written (a format review) */
+        "a | A | choice | options=是|否",
     };
     struct diag_list d = DIAG_LIST_INIT;
     struct field f;
