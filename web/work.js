@@ -135,8 +135,14 @@ function render(cases) {
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有待办的办件'))]));
 }
 
+// When 我的待办 was last asked for (this page's clock, any caller): the
+// B post's phone asks again only once it is PHONE_WORK_MS old (staff.js).
+let workAskedAt = -Infinity;
+export const workAge = () => Date.now() - workAskedAt;
+
 export async function refreshWork() {
   if (!ui.body) return;
+  workAskedAt = Date.now();
   const me = currentSession()?.user;
   let posts, owned;
   try {
