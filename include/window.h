@@ -230,14 +230,15 @@ int window_return_seen(struct db *db, const char *id, const char *user, const ch
  * pinned version), which the case was accepted without, are recorded as
  * received, ticked as the resident's own ticks are (case_checklist, at the
  * item's step), so the owed lists (missing.checklist, the receipt's
- * 待补交材料) drop them; a `received` event per paper, detail its id, names
+ * 待补交材料) drop them; so can an optional paper (如有) that applies and
+ * was not ticked, handed over at the window (it then shows among the
+ * receipt's 已收材料); a `received` event per paper, detail its id, names
  * user. Only a case in hand at the hall: accepted, or ready (the resident
  * collecting the result brings it); a returned case is the resident's to
  * tick again (their step's answers replace its ticks), a closed one is
  * done. Every name is checked before anything is written, in order, the
  * first problem refused: unknown_item (no item of the version, or a bad
- * tail, 422), not_owed (an item that is optional or does not apply to the
- * case, 422), already_received (ticked already: a colleague recorded it
+ * tail, 422), not_owed (an item that does not apply to the case, 422), already_received (ticked already: a colleague recorded it
  * meanwhile, 409); an empty list items_required (422); a repeated name
  * counts once. Status refusals: not_accepted (409), unknown_case (404).
  * 0, 1 with e, -1. */

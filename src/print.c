@@ -863,11 +863,13 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
                 const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(received, it->id));
                 rc |= strbuf_puts(&sb, "<li>") || strbuf_put_html(&sb, it->text, strlen(it->text));
                 /* brought after 容缺受理: a reprint is the resident's proof
-                 * of when, not a claim it was there at acceptance */
+                 * of when, not a claim it was there at acceptance. An
+                 * optional paper was never owed: received, not 补交 */
                 if (at) {
                     char t[64];
                     print_local_time(at, t, sizeof t);
-                    rc |= strbuf_printf(&sb, "<span class=\"later\">（%s 补交）</span>", t);
+                    rc |= strbuf_printf(&sb, "<span class=\"later\">（%s %s）</span>", t,
+                                        it->required ? "补交" : "收到");
                 }
                 rc |= strbuf_puts(&sb, "</li>\n");
                 n++;

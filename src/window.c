@@ -747,7 +747,7 @@ static const struct refusal err_recv_none = {REFUSAL_INVALID, "items_required",
 static const struct refusal err_recv_unknown = {
     REFUSAL_INVALID, "unknown_item", "这个事项没有这份材料，请刷新办件后重新选择"};
 static const struct refusal err_recv_not_owed = {
-    REFUSAL_INVALID, "not_owed", "这份材料不是这件办件必须交的材料（不适用或可不交），不用登记补交；请刷新办件后再看"};
+    REFUSAL_INVALID, "not_owed", "按居民填写的情况，这份材料不适用于这件办件，不用登记；请刷新办件后再看"};
 static const struct refusal err_recv_already = {
     REFUSAL_CONFLICT, "already_received", "这份材料已经登记收到了（可能同事刚刚登记过），请刷新后再看"};
 
@@ -764,8 +764,12 @@ static bool window_named_before(const struct window_flags *items, size_t k)
     return false;
 }
 
-/* The refusal of the first name of items that is not a paper the case
- * owes, or NULL when every one is. */
+/* The refusal of the first name of items that is not a paper of the case
+ * still to record, or NULL when every one is. An optional paper (如有) that
+ * applies is one: the resident who hands it over at the window without
+ * having ticked it (an elder passes 如有 by) had it missing from the
+ * receipt's 已收材料 and from what the back office saw, with no way to
+ * put it there. */
 static const struct refusal *window_receive_check(const struct case_state *cs,
                                                   const struct window_flags *items)
 {
@@ -775,7 +779,7 @@ static const struct refusal *window_receive_check(const struct case_state *cs,
     for (k = 0; k < items->n; k++) {
         if (!(it = procedure_item_find(cs->model, items->names[k], &step)))
             return &err_recv_unknown;
-        if (!it->required || !cases_item_applies(cs, step, it))
+        if (!cases_item_applies(cs, step, it))
             return &err_recv_not_owed;
         if (cases_ticked(cs, it->id))
             return &err_recv_already;

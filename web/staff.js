@@ -93,7 +93,8 @@ function eventDetail(v, e) {
   // the paper by its text, as the resident's checklist names it
   if (e.what === 'received' && e.detail) {
     const it = paperOf(v, e.detail);
-    if (it) return it.text;
+    // 如有: handed over, never owed, so not a 补交 whatever the row says
+    if (it) return it.required ? it.text : `${it.text}（如有的材料，窗口收到）`;
   }
   // the detail is the item's id, a space, then why it was withdrawn
   if (e.what === 'received_withdrawn' && e.detail) {
@@ -1007,6 +1008,18 @@ function showCase(v, { keepFocus = false } = {}) {
   if (!keepFocus || hadFocus) heading.focus();
 }
 
+// An optional paper (如有) of case v in hand at the hall: 已收到 while the
+// resident's tick is missing (handed over all the same: an elder passes
+// 如有 by at the kiosk), 撤销 beside a record of it. Without it the
+// receipt's 已收材料 and the back office never knew the hall had it.
+function optionalPaper(v, it) {
+  if (it.required || !it.applies || (v.status !== 'accepted' && v.status !== 'ready')) return null;
+  const { show, failed } = moveCallbacks();
+  if (!it.ticked) return [' ', receivedButton(v, it, show, failed)];
+  const btn = withdrawButton(v, receivedRecord(v, it.id), () => ui.form, show, failed);
+  return btn ? [' ', btn] : null;
+}
+
 function stepView(v, s, i) {
   const n = v.procedure_steps.filter((x, k) => k <= i && x.applicable).length;
   const state = !s.applicable ? el('span', { class: 'badge' }, '不适用')
@@ -1025,8 +1038,10 @@ function stepView(v, s, i) {
     el('span', { class: 'mark', 'aria-hidden': 'true' }, it.ticked ? '✓' : it.applies ? '✗' : '–'),
     el('span', {}, it.text),
     // a paper brought after 容缺受理 was ticked by the window, not the resident
-    el('span', { class: 'hint' }, !it.applies ? '（不适用）' : it.ticked ? (receivedRecord(v, it.id) ? '（已补交）' : '（已勾选）')
-      : it.required ? '（未勾选，必须）' : '（未勾选，如有）'),
+    el('span', { class: 'hint' }, !it.applies ? '（不适用）'
+      : it.ticked ? (receivedRecord(v, it.id) ? (it.required ? '（已补交）' : '（窗口已收）') : '（已勾选）')
+        : it.required ? '（未勾选，必须）' : '（未勾选，如有）'),
+    optionalPaper(v, it),
     it.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))) : null,
     s.fields.length ? el('table', { class: 'answers' },
       el('caption', { class: 'sr-only' }, `${s.label}：填写内容`),

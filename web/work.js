@@ -336,13 +336,23 @@ export function owedNote(v, ask, act = null) {
   el('ul', {}, v.missing.checklist.map((x) => el('li', {}, x.text, ' ', act(x)))));
 }
 
+// Whether the paper of id is optional (如有) in case v's version.
+function optionalPaper(v, id) {
+  const it = (v.procedure_steps || []).flatMap((s) => s.checklist).find((x) => x.id === id);
+  return !!it && it.required === false;
+}
+
 // 已补交: the paper x ({id, text}) owed since 容缺受理 came. Without it the
 // owed list stayed for good (the checklist is the resident's): every pass
 // asked a note about it and a reprinted receipt still listed it.
+// 已收到: an optional paper (如有) handed over at the window without the
+// resident's tick: without it the receipt's 已收材料 and the back office
+// never knew the hall had it.
 // show(moved, text) and failed(err) as chainActions takes them.
 export function receivedButton(v, x, show, failed) {
-  const btn = el('button', { type: 'button', class: 'btn btn-small received-btn', 'aria-label': `已补交：${x.text}`,
-    'data-item': x.id }, '已补交');
+  const word = optionalPaper(v, x.id) ? '已收到' : '已补交';
+  const btn = el('button', { type: 'button', class: 'btn btn-small received-btn', 'aria-label': `${word}：${x.text}`,
+    'data-item': x.id }, word);
   btn.addEventListener('click', () => busy(btn, async () => {
     let m;
     try {
@@ -360,12 +370,12 @@ export function receivedButton(v, x, show, failed) {
     if (note && note.value.trim()) {
       for (const other of document.querySelectorAll('.received-btn')) {
         if (other.dataset.item !== x.id) continue;
-        other.replaceWith(el('span', { class: 'badge badge-ok', role: other === btn ? 'status' : null }, '已补交（已登记）'));
+        other.replaceWith(el('span', { class: 'badge badge-ok', role: other === btn ? 'status' : null }, `${word}（已登记）`));
       }
       note.focus();
       return;
     }
-    show(m, `已登记补交：${x.text}`);
+    show(m, word === '已收到' ? `已登记收到：${x.text}（会列在受理回执的已收材料里）` : `已登记补交：${x.text}`);
   }));
   return btn;
 }
@@ -384,14 +394,17 @@ export function receivedRecord(v, id) {
 export function withdrawButton(v, rec, box, show, failed) {
   const s = currentSession() || {};
   if (!rec || (s.user !== rec.by && s.role !== 'admin') || (v.status !== 'accepted' && v.status !== 'ready')) return null;
+  // an optional paper was never owed: its record is of receipt, and
+  // taken back it is owed no more than before
+  const kind = optionalPaper(v, rec.id) ? '收到' : '补交';
   const btn = el('button', { type: 'button', class: 'btn btn-small withdraw-btn',
-    'aria-label': `撤销补交登记：${rec.text}` }, '撤销');
+    'aria-label': `撤销${kind}登记：${rec.text}` }, '撤销');
   btn.addEventListener('click', () => textForm(box(), {
-    id: 'withdraw-reason', title: `撤销「${rec.text}」的补交登记`, label: '撤销原因', required: true,
-    hint: '例如：登记错了办件；或：点错了材料。撤销后这份材料重新列为待补交；谁撤销、什么时候、为什么都记在办件记录里。最多 200 字。',
+    id: 'withdraw-reason', title: `撤销「${rec.text}」的${kind}登记`, label: '撤销原因', required: true,
+    hint: `例如：登记错了办件；或：点错了材料。撤销后这份材料${kind === '补交' ? '重新列为待补交' : '不再算作已收'}；谁撤销、什么时候、为什么都记在办件记录里。最多 200 字。`,
     needText: '请写明撤销的原因', submit: '确认撤销', danger: true,
     post: { path: `/api/v1/staff/cases/${enc(v.id)}/received/withdraw`, body: (t) => ({ item: rec.id, reason: t }) },
-    failed, after: (m) => show(m, `已撤销补交登记：${rec.text}（重新列为待补交）`),
+    failed, after: (m) => show(m, `已撤销${kind}登记：${rec.text}${kind === '补交' ? '（重新列为待补交）' : ''}`),
   }));
   return btn;
 }

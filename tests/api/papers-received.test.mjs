@@ -88,11 +88,43 @@ describe('a paper brought after 容缺受理', () => {
     assert.equal(v.events.filter((e) => e.what === 'received').length, 0);
   });
 
-  it('an optional paper, or one that does not apply, is not owed: 422', async () => {
+  it('a paper that does not apply to the case is not owed: 422, nothing kept', async () => {
     const id = await owing();
-    refused(await received(id, { items: ['medical_proof'] }), 422, 'not_owed');
     // the agent's papers: required, but only of a case with proxy=yes
-    refused(await received(id, { items: ['agent_id_card'] }), 422, 'not_owed');
+    refused(await received(id, { items: ['income_proof', 'agent_id_card'] }), 422, 'not_owed');
+    const v = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'view');
+    assert.ok(owedIds(v).includes('income_proof'), 'the good name before it was not written');
+    assert.equal(v.events.filter((e) => e.what === 'received').length, 0);
+  });
+
+  // An optional paper (如有) the resident hands over without having ticked
+  // it: 低保's 残疾人证、病历 is what the street weighs for a sick family
+  // member. Until 12-07 it was 422 not_owed: the receipt's 已收材料 and the
+  // back office never knew the hall had it.
+  it('an optional paper handed over is recorded as received, never as owed', async () => {
+    const id = await owing();
+    const before = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'view');
+    assert.ok(!owedIds(before).includes('medical_proof'), 'an optional paper is never owed');
+    const v = await ok(await received(id, { items: ['medical_proof'] }, h.staff2), 'received');
+    assert.equal(v.status, 'accepted');
+    assert.equal(v.procedure_steps[0].checklist.find((x) => x.id === 'medical_proof').ticked, true);
+    assert.deepEqual(v.received_papers.map((x) => [x.id, x.by]), [['medical_proof', 'li']]);
+    assert.deepEqual(owedIds(v), owedIds(before), 'what is owed is what it was');
+    const ev = v.events.filter((e) => e.what === 'received');
+    assert.deepEqual(ev.map((e) => [e.detail, e.user, e.step]), [['medical_proof', 'li', 0]]);
+    const html = (await h.sget(`/print/staff/cases/${id}/receipt`)).text;
+    const got = /<section class="materials received">([\s\S]*?)<\/section>/.exec(html)[1];
+    // received, not 补交: it was never owed
+    assert.match(got, /<li>残疾人证、病历、诊断证明（家里有残疾人或重病患者的提供）<span class="later">（\d{4}年\d{2}月\d{2}日 \d{2}:\d{2} 收到）<\/span><\/li>/, got);
+    assert.match(html, /待补交材料[\s\S]*收入情况说明/, 'the required paper still owed');
+    const pub = await ok(await h.get(`/api/v1/cases/${id}`), 'public view');
+    assert.equal(pub.checklist.medical_proof, true);
+    // recorded by mistake: withdrawn as a 补交 is, unticked again
+    const w = await ok(await h.spost(`/api/v1/staff/cases/${id}/received/withdraw`,
+      { item: 'medical_proof', reason: '点错了材料' }, h.staff2), 'withdraw');
+    assert.equal(w.procedure_steps[0].checklist.find((x) => x.id === 'medical_proof').ticked, false);
+    assert.deepEqual(w.received_papers, []);
+    refused(await received(id, { items: ['id_card'] }), 409, 'already_received');
   });
 
   it('no paper named is 422', async () => {

@@ -242,6 +242,29 @@ describe('a paper owed after 容缺受理, brought later', () => {
     assert.equal(await pane.getByRole('button', { name: /^撤销补交登记/ }).count(), 0);
   });
 
+  // an optional paper (如有) handed over without the resident's tick: the
+  // case view had （未勾选，如有） and no way to say the hall had it, so the
+  // receipt's 已收材料 and the back office never knew
+  it('已收到 records an optional paper handed over at the window', async () => {
+    const MED = '残疾人证、病历、诊断证明（家里有残疾人或重病患者的提供）';
+    const { id, ticket: t } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false });
+    const pane = await openStaffCase(page, t);
+    const li = pane.locator('article.step li', { hasText: MED });
+    assert.match(await li.innerText(), /（未勾选，如有）/);
+    await li.getByRole('button', { name: `已收到：${MED}` }).click();
+    await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已登记收到/));
+    await poll(async () => assert.match(await li.innerText(), /（窗口已收）/));
+    assert.deepEqual(await li.getByRole('button').allInnerTexts(), ['撤销'], 'only its 撤销 now');
+    // the income papers are owed as before: an optional paper settles nothing
+    await pane.locator('#incomplete-note').getByRole('button', { name: `已补交：${INCOME}` }).waitFor();
+    const row = pane.locator('table.history tr', { hasText: '补交材料' });
+    assert.match((await row.locator('td').allInnerTexts())[5], /如有的材料，窗口收到/);
+    const r = await fetch(`${k.url}/print/staff/cases/${id}/receipt`, { headers: { Cookie: staff.cookie } });
+    const got = /<section class="materials received">([\s\S]*?)<\/section>/.exec(await r.text())[1];
+    assert.ok(got.includes(MED) && got.includes('收到）'), got);
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
   // the staffer writes the pass note, then the resident hands the paper
   // over: 已补交 in the form redrew the case and the note typed was lost
   it('已补交 in the pass form keeps the note typed there', async () => {
