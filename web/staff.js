@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge, warnBeforeLogout 
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, workAge, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, owedNote, receivedButton, receivedRecord, withdrawButton, remindedText } from './work.js';
+import { workCard, refreshWork, workAge, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, acceptedText, owedNote, receivedButton, receivedRecord, withdrawButton, remindedText } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom, bookVisitForm, visitBooked } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -1181,7 +1181,8 @@ async function accept(v, box, more = {}) {
   // with this PC's window: a resident taken on without a call (过号后到场,
   // a hand-in at this desk) sits before its evaluator, which stops showing
   // the resident before (docs/http-api.md, "The window's evaluator")
-  await move(v, 'accept', { ...callBody(), ...more }, box);
+  const m = await move(v, 'accept', { ...callBody(), ...more }, box);
+  if (m && m.status === 'accepted') msg(ui.box, acceptedText(m), 'ok');
 }
 
 async function noShow(v, box) {

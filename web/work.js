@@ -317,6 +317,35 @@ export function otherPostNote(v) {
     `「${s.label}」是${s.post_name || s.post}岗位的环节，您不在这个岗位：请确认这个环节确实已由该岗位办完（例如已收到审核意见）再提交。`);
 }
 
+// What to do once a case is accepted at the window (受理, or again after
+// 补正), said under the buttons as 已上门办理 says it on the phone. A
+// newcomer took the badge 已受理 for the end of it: the resident left
+// without the receipt (受理回执) the hall owes them, and a corrected case
+// accepted again, back at the street's or the 残联's stage it left, was
+// passed on by the window with 本环节办完 (the button is there: A and B
+// posts cover each other) while the papers the resident brought for the
+// correction stayed at the window. m: the case as it stands after.
+export function acceptedText(m) {
+  const s = m.stages && m.stage !== null && m.stage !== undefined ? m.stages[m.stage] : null;
+  const again = (m.events || []).filter((e) => e.what === 'accepted').length > 1;
+  const post = s ? s.post_name || s.post : '';
+  // the last stage ends with 办结, any other with 本环节办完
+  const done = s && m.stage >= m.stages.length - 1 ? '办结' : '本环节办完';
+  const mine = !!s && ((currentSession() || {}).posts || []).includes(s.post);
+  const optional = (m.procedure_steps || []).flatMap((x) => x.checklist)
+    .filter((x) => x.applies && !x.required && !x.ticked).length;
+  const papers = optional ? '居民交来了标“如有”的材料的，先点材料旁边的“已收到”，再打印。' : '';
+  if (again) {
+    return `已再次受理 ${m.ticket || ''}：办件回到退回前的环节${s ? `「${s.label}」（${post}），${dueText(s.due)}到期` : ''}，`
+      + `承诺 ${dueText(m.due)}前办结（补正期间不计）。`
+      + (s && !mine ? `这个环节由${post}办理，不用您点“${done}”：请把居民补正交来的材料转给${post}。` : `请核对补正交来的材料，办完点“${done}”。`)
+      + `请重新打印受理回执交给居民。${papers}`;
+  }
+  return `已受理 ${m.ticket || ''}。请点“打印受理回执”，交给居民保存：上面有已收材料和承诺办结日期（${dueText(m.due)}前）。${papers}`
+    + (s ? (mine ? `当前环节「${s.label}」${dueText(s.due)}到期，办完点“${done}”。`
+      : `当前环节「${s.label}」由${post}办理。`) : '');
+}
+
 // 容缺受理: a case accepted while a required paper was not ticked. The
 // next post learns whether it came from the pass note alone, and the
 // form's example (材料齐全，已核实) was copied over a paper still owed: the

@@ -104,6 +104,13 @@ describe('a case returned while accepted, on the staff page', () => {
     await page.getByRole('button', { name: '受理', exact: true }).click();
     await page.locator('.case-facts', { hasText: '已受理' }).waitFor();
     assert.match(await page.locator('#chain .current').innerText(), /当前环节/);
+    // back at the 民政专干's stage it left: the window is told so, and to
+    // send on the papers brought for the correction, not to press 办结 (a
+    // newcomer passed such a case on with the papers still at the window)
+    const said = await page.locator('#case-pane .case-msg').innerText();
+    assert.match(said, /已再次受理 .*办件回到退回前的环节「审核」（民政专干）/, said);
+    assert.match(said, /不用您点“办结”：请把居民补正交来的材料转给民政专干/, said);
+    assert.match(said, /请重新打印受理回执交给居民/, said);
     kp.assertClean('staff page');
   });
 });

@@ -103,6 +103,12 @@ describe('the staff window', () => {
     await pane().getByRole('button', { name: '受理', exact: true }).click();
     await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
     assert.match(await pane().innerText(), /受理\s+wang/);
+    // what comes next, said (a newcomer took 已受理 for the end of it and
+    // gave no receipt): the receipt, the 如有 photo first, the stage's button
+    const said = await pane().locator('.case-msg').innerText();
+    assert.match(said, new RegExp(`已受理 ${first.ticket}。请点“打印受理回执”，交给居民保存`), said);
+    assert.match(said, /先点材料旁边的“已收到”，再打印/, said);
+    assert.match(said, /当前环节「窗口办理」.*办完点“办结”/, said);
     await pane().getByRole('button', { name: '办结', exact: true }).click();
     await page.locator('#outcome').waitFor();
     await axe('complete-form');
