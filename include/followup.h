@@ -119,7 +119,8 @@ int followup_recount_batch(struct db *db, const struct workdays *cal, long long 
 /* The call-backs due as JSON text (caller frees):
  * {"followups":[{"id","case","ticket","procedure","title","kind","due",
  * "overdue","soon","phone","score","done","done_by","result","note",
- * "tries","tried":{"at","by"}|null,"retry_on","waiting"}],
+ * "tries","tried":{"at","by"}|null,"retry_on","waiting",
+ * "rating":{"reasons":[code…],"comment"}|null}],
  * "counts":{"open","overdue","soon","done_today","waiting"},"tries_max"}:
  * tries those that did not reach the resident; waiting (open, tried, its
  * retry day after today) is never soon, and listed only with done_today
@@ -129,6 +130,8 @@ int followup_recount_batch(struct db *db, const struct workdays *cal, long long 
  * today (local date today), which counts.done_today counts either way; at
  * most FOLLOWUP_LIST_MAX. One whose case retention erased is still listed
  * while open (a complaint must still be put right), with no number.
+ * rating: the case's rating's reasons and comment (null once erased), so
+ * a 差评整改 is phoned knowing what was complained of; null without one.
  * Returns 0 or -1. */
 int followup_list_json(struct db *db, const struct workdays *cal, int today, bool done_today,
                        char **out);

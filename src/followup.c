@@ -37,7 +37,8 @@ static const char sql_list[] =
     "  coalesce(f.score, r.score), f.done_at, f.done_by, f.result, f.note,"
     "  CASE WHEN r.staff IS NOT NULL THEN 'staff' WHEN r.handed_in = 0 THEN 'not_handed_in' END,"
     "  r.staff,"
-    "  (SELECT COUNT(*) FROM case_events e WHERE " FOLLOWUP_TRY_MATCH "), t.at, t.user"
+    "  (SELECT COUNT(*) FROM case_events e WHERE " FOLLOWUP_TRY_MATCH "), t.at, t.user,"
+    "  r.case_id IS NOT NULL, r.reasons, nullif(r.comment, '')"
     " FROM l JOIN followups f ON f.id = l.id JOIN cases c ON c.id = f.case_id"
     " LEFT JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
     " LEFT JOIN ratings r ON r.case_id = f.case_id"
@@ -163,6 +164,30 @@ int followup_complaint_locked(struct db *db, const struct case_state *cs, int sc
     return followup_open(db, cs, "complaint", FOLLOWUP_COMPLAINT_DAYS, score, cal, today);
 }
 
+/* "rating" (ours) of a row of sql_list: the resident's rating of the case
+ * as the call-back's caller needs it, {"reasons":[code…],"comment"}, else
+ * null. A 差评整改 was phoned with only its score: what the resident
+ * complained about (等候时间长, what they wrote) had to be looked up in the
+ * case, and on the B post's phone not at all. The reasons are stored as
+ * cases_rate_locked writes them ("wait,other"); a comment the sweep erased
+ * is null. 0 or -1. */
+static int followup_add_rating(cJSON *o, sqlite3_stmt *st)
+{
+    const char *codes = (const char *)sqlite3_column_text(st, 19);
+    char buf[128], *save = NULL, *code;
+    cJSON *rt, *a, *x;
+
+    if (!sqlite3_column_int(st, 18))
+        return cJSON_AddNullToObject(o, "rating") ? 0 : -1;
+    if (!(rt = cJSON_AddObjectToObject(o, "rating")) || !(a = cJSON_AddArrayToObject(rt, "reasons")))
+        return -1;
+    snprintf(buf, sizeof buf, "%s", codes ? codes : "");
+    for (code = strtok_r(buf, ",", &save); code; code = strtok_r(NULL, ",", &save))
+        if (!(x = cJSON_CreateString(code)) || !cJSON_AddItemToArray(a, x))
+            return -1;
+    return db_column_json(rt, "comment", st, 20);
+}
+
 int followup_list_json(struct db *db, const struct workdays *cal, int today, bool done_today,
                        char **out)
 {
@@ -258,7 +283,7 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
                      db_column_json(tried, "by", st, 17) == 0)) &&
              (retry ? cJSON_AddStringToObject(o, "retry_on", retry_text) != NULL
                     : cJSON_AddNullToObject(o, "retry_on") != NULL) &&
-             cJSON_AddBoolToObject(o, "waiting", waiting);
+             cJSON_AddBoolToObject(o, "waiting", waiting) && followup_add_rating(o, st) == 0;
         if (!ok)
             break;
     }

@@ -16,6 +16,21 @@ import { phoneCard, phoneRows, phoneLoad, phoneChange, hm, caseButton } from './
 import { dueBadge, dueText, who } from './work.js';
 
 const KIND = { routine: '回访', complaint: '差评整改' };
+// What went wrong, as a rating of 1 or 2 names it (the API's codes; the
+// case view's rating says them too).
+export const RATE_REASONS = { wait: '等候时间长', attitude: '态度不好', unclear: '没有一次说清', materials: '材料要求多', other: '其他' };
+
+// What the resident complained of (the list's `rating`): a 差评整改 was
+// phoned with its score alone, what to put right to be looked up in the
+// case (on the B post's phone, not at all). Null for a routine call-back
+// and a rating without reasons or words.
+function complaintLine(f) {
+  const r = f.kind === 'complaint' ? f.rating : null;
+  const why = r ? (r.reasons || []).map((c) => RATE_REASONS[c] || c).join('、') : '';
+  if (!why && !(r && r.comment)) return null;
+  return el('p', { class: 'followup-complaint' }, el('strong', {}, '居民的差评：'),
+    why, why && r.comment ? '；' : '', r.comment ? `“${r.comment}”` : '');
+}
 const RESULT = { satisfied: '满意', unsatisfied: '不满意', unreachable: '联系不上' };
 const enc = encodeURIComponent;
 let ui = {};
@@ -75,6 +90,7 @@ function tries(f) {
 function result(f) {
   if (f.done) {
     return el('div', {},
+      complaintLine(f),
       el('span', { class: 'badge badge-ok' }, `${RESULT[f.result] || f.result} · ${who(f.done_by)} ${hm(f.done)}`),
       tries(f),
       f.note ? el('p', { class: 'followup-note' }, f.note) : '');
@@ -94,7 +110,7 @@ function result(f) {
     b.addEventListener('click', () => busy(b, () => record(f, r, note.value)));
     return b;
   });
-  return el('div', {}, tries(f), label, note, el('div', { class: 'btn-row' }, ...buttons));
+  return el('div', {}, complaintLine(f), tries(f), label, note, el('div', { class: 'btn-row' }, ...buttons));
 }
 
 // A row of the phone's list (visit mode), as visits.js draws a visit:

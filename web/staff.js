@@ -16,7 +16,7 @@ import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
 import { workCard, refreshWork, workAge, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, acceptedText, owedNote, receivedButton, receivedRecord, withdrawButton, remindedText } from './work.js';
-import { followupCard, refreshFollowup } from './followup.js';
+import { followupCard, refreshFollowup, RATE_REASONS } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom, bookVisitForm, visitBooked } from './visits.js';
 import { stepReport } from './spreport.js';
 import { changesCard, changesNotice, refreshChanges } from './changes.js';
@@ -155,7 +155,6 @@ function storedWindow() {
 }
 
 // What went wrong, as a rating of 1 or 2 names it (the API's codes).
-const RATE_REASONS = { wait: '等候时间长', attitude: '态度不好', unclear: '没有一次说清', materials: '材料要求多', other: '其他' };
 const RATE_WORDS = ['', '非常不满意', '不满意', '基本满意', '满意', '非常满意'];
 
 function ratingText(r) {

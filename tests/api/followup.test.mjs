@@ -110,6 +110,7 @@ describe('call-backs', () => {
     assert.equal(routine.done, null);
     assert.deepEqual(l.counts, { open: 1, overdue: 0, soon: 0, done_today: 0, waiting: 0 });
     assert.deepEqual([routine.tries, routine.tried, routine.retry_on, routine.waiting], [0, null, null, false]);
+    assert.equal(routine.rating, null, 'not rated');
     assert.equal(l.tries_max, 3);
   });
 
@@ -120,7 +121,8 @@ describe('call-backs', () => {
   });
 
   it('a rating of 2 opens a complaint due in 15 working days, with no number for a case without one', async () => {
-    assert.equal((await h.post(`/api/v1/cases/${plain.id}/rating`, { score: 2, reasons: ['wait'] })).status, 204);
+    assert.equal((await h.post(`/api/v1/cases/${plain.id}/rating`,
+      { score: 2, reasons: ['wait', 'unclear'], comment: '排了一个小时，材料也没一次说清' })).status, 204);
     const l = await list();
     complaint = l.followups.find((f) => f.case === plain.id);
     assert.ok(complaint, JSON.stringify(l));
@@ -128,6 +130,8 @@ describe('call-backs', () => {
     assert.equal(complaint.due, due(15));
     assert.equal(complaint.phone, null);
     assert.equal(complaint.score, 2);
+    // what to put right, in the list: it was the score alone (ours)
+    assert.deepEqual(complaint.rating, { reasons: ['wait', 'unclear'], comment: '排了一个小时，材料也没一次说清' });
     assert.equal(l.counts.open, 2);
     // soonest due first
     assert.deepEqual(l.followups.map((f) => f.id), [routine.id, complaint.id]);
@@ -141,6 +145,8 @@ describe('call-backs', () => {
     const mine = (await list()).followups.filter((f) => f.case === res.id);
     assert.deepEqual(mine.map((f) => [f.kind, f.score, f.phone]).sort(),
       [['complaint', 1, MOBILE], ['routine', 1, MOBILE]]);
+    // a rating with neither reasons nor words: an empty list, no comment
+    assert.deepEqual(mine.map((f) => f.rating), [{ reasons: [], comment: null }, { reasons: [], comment: null }]);
   });
 
   it('a complaint needs a note of what was done; a result must be one of three', async () => {

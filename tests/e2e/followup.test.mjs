@@ -41,7 +41,7 @@ describe('回访 on the staff page', () => {
     const db = path.join(k.tmp, 'e2e.db');
     addUser(db, 'wang', 'staff', 'wang-password-1');
     s = await login(k.url, 'wang', 'wang-password-1');
-    for (const score of [1, 2, 1]) {
+    for (const [i, score] of [1, 2, 1].entries()) {
       const c = await labourCase(k.url);
       for (const [move, body] of [['accept', {}], ['complete', { outcome: '已发证' }]]) {
         const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/${move}`, {
@@ -49,7 +49,9 @@ describe('回访 on the staff page', () => {
         });
         assert.equal(r.status, 200, await r.text());
       }
-      await apiPost(k.url, `/api/v1/cases/${c.id}/rating`, { score });
+      // the first says what went wrong: the call-back's row says it too
+      await apiPost(k.url, `/api/v1/cases/${c.id}/rating`,
+        i === 0 ? { score, reasons: ['attitude', 'wait'], comment: '窗口说话不耐烦' } : { score });
       cases.push(c);
     }
     sql(db, `UPDATE followups SET due = '${daysBefore(3)}' WHERE case_id = '${cases[1].id}';` +
@@ -88,6 +90,10 @@ describe('回访 on the staff page', () => {
     assert.match(t, /就业创业证申领/);
     assert.match(await page.locator('#followup-h').innerText(),
       /（待回访 3 条，已超期 1，即将到期 1，今天已回访 0）/);
+    // what the resident complained of, where the reply is written (it was
+    // the score alone); nothing for a rating that said nothing more
+    assert.equal(await rows.nth(2).locator('.followup-complaint').innerText(), '居民的差评：等候时间长、态度不好；“窗口说话不耐烦”');
+    assert.equal(await overdue.locator('.followup-complaint').count(), 0);
     const problems = await axeSerious(page);
     await shot(page, 'staff-followup');
     assert.deepEqual(problems, [], 'axe: no serious or critical violation');
@@ -172,6 +178,8 @@ describe('回访 on the staff page', () => {
       const f = api.followups.find((x) => x.case === cases[0].id);
       assert.ok(f.phone, JSON.stringify(f));
       assert.equal(await row.locator('a.visit-phone').getAttribute('href'), `tel:${f.phone}`);
+      // out of the hall, the case's rating out of reach: the row says it
+      assert.match(await row.locator('.followup-complaint').innerText(), /等候时间长、态度不好；“窗口说话不耐烦”/);
       // nothing wider than the phone: no sideways scrolling of the page
       assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
         'the page scrolls sideways');
