@@ -1462,11 +1462,20 @@ function returnForm(v, box, kept = null) {
       }
       // the notice is printed at once, in its own tab, for the resident to take
       if (!atHome && !atDoor) window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
+      // returned at a back-office stage of a case a colleague answers for:
+      // the resident is seldom here, and this staffer's 等居民补正 does not
+      // list it (the owner's does). The message said only to hand the
+      // notice to the resident, and a newcomer at the 残联 post waited for
+      // a list that never showed it
+      const owner = returned.owner || v.owner;
+      const elsewhere = !!owner && owner !== (currentSession() || {}).user;
       if (paneStale(mine)) { refreshQueue(); return; }
       showCase(returned);
       msg(ui.box, atHome ? '已退回。居民在网上的办件页面会看到退回原因和要补正的内容；需要纸质告知单时可以点“打印补正告知单”。'
         : atDoor ? '已退回。能当场改的，点“代为补正”和居民一起改好，再提交上门办理；要居民另找材料的，补正告知单回大厅后点“打印补正告知单”打印。'
-        : '已退回。补正告知单已在新标签页打开，请打印后交给居民；也可以点“打印补正告知单”。', 'ok');
+        : elsewhere ? `已退回。补正告知单已在新标签页打开：居民在跟前的，打印后交给居民；不在的（后台审核时），打印后交给 ${who(owner)}，`
+          + `居民也可以到综合窗口领取。这件办件由 ${who(owner)} 负责（首问负责），列在 ${who(owner)} 的“等居民补正”里，由 ${who(owner)} 电话提醒居民。`
+          : '已退回。补正告知单已在新标签页打开，请打印后交给居民；也可以点“打印补正告知单”。', 'ok');
       refreshQueue();
     });
   });

@@ -60,7 +60,10 @@ export function workCard(open) {
     // the resident's move, so on no list above, and lost to the sweep a
     // month on unless somebody phones
     el('h3', { id: 'owed-h' }, '等居民补正 ', ui.owedCount),
-    el('p', { class: 'hint' }, '本人负责或本人退回的办件，居民还没有交回补正，或补正后叫号未到。请打电话提醒；'
+    // the owner's (首问负责), whoever returned it; a case never accepted
+    // has no owner and is its returner's (GET …/corrections). "本人退回"
+    // alone had a back-office staffer look here for a case they returned
+    el('p', { class: 'hint' }, '本人负责的办件（还没有受理过的，算退回它的人的），居民还没有交回补正，或补正后叫号未到。请打电话提醒；'
       + '行动不便的老人，可以预约上门（B岗）在家中补正。过了“最晚期限”（大厅开门的最后一天）仍没有动静的，系统按放弃处理。'),
     ui.owedNote,
     el('table', { class: 'queue', id: 'owed' },

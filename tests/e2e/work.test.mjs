@@ -294,4 +294,36 @@ describe('我的待办 on the staff page', () => {
     await page.locator(`#owed tr[data-id="${owed.id}"] .reminded`, { hasText: '居民说明天上午来' }).waitFor();
     await page.locator('#case-pane td', { hasText: '电话提醒补正' }).first().waitFor();
   });
+
+  // A back-office post returns a case the window answers for (首问负责):
+  // the message said to hand the notice to the resident, who is not
+  // there, and the hint of 等居民补正 said 本人退回, so a newcomer looked
+  // there for a case listed only in the owner's.
+  it('a return of a colleague\'s case says whose list it is on and where the notice goes', async () => {
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    const c = await labourCase(k.url);
+    const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(s), body: '{}' });
+    assert.equal(r.status, 200, await r.text());
+    const other = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    try {
+      const p = other.page;
+      await staffLogin(p, k.url, 'li', 'li-password-22');
+      assert.match(await p.locator('#work-card').innerText(), /本人负责的办件（还没有受理过的，算退回它的人的）/);
+      await p.locator('#case-key').fill(c.id);
+      await p.keyboard.press('Enter');
+      await p.locator('#case-pane .case-facts', { hasText: '已受理' }).waitFor();
+      await p.locator('#case-pane').getByRole('button', { name: '退回补正', exact: true }).click();
+      await p.fill('#return-reason', '评定意见要求补交户口簿复印件');
+      const tab = other.context.waitForEvent('page');
+      await p.locator('#case-pane .case-form button[type=submit]').click();
+      await (await tab).close();
+      const said = p.locator('#case-pane .case-msg');
+      await said.getByText('已退回').waitFor();
+      assert.match(await said.innerText(), /不在的（后台审核时），打印后交给 wang/);
+      assert.match(await said.innerText(), /这件办件由 wang 负责（首问负责），列在 wang 的“等居民补正”里/);
+      other.assertClean('a colleague\'s case returned');
+    } finally {
+      await other.context.close();
+    }
+  });
 });
