@@ -427,6 +427,16 @@ describe('上门服务: the phone\'s refresh', () => {
       await settled();
       assert.ok(asked.includes('/api/v1/staff/visits') && asked.includes('/api/v1/staff/followups'), JSON.stringify(asked));
       assert.deepEqual(asked.filter(other), [], JSON.stringify(asked));
+
+      // back in signal (a lift, a cellar flat): the lists at once, not at
+      // the next tick; 我的待办 was just read, so not again
+      asked = [];
+      const back = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/staff/visits');
+      await page.evaluate(() => window.dispatchEvent(new Event('online')));
+      await back;
+      await settled();
+      assert.ok(asked.includes('/api/v1/staff/followups'), JSON.stringify(asked));
+      assert.equal(works(), 0, JSON.stringify(asked));
       kp.assertClean('the phone\'s refresh');
     } finally {
       await context.close();
