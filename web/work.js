@@ -107,9 +107,21 @@ function owedRow(x) {
       x.reminded ? [el('br'), el('span', { class: 'hint reminded' }, remindedText(x.reminded))] : null));
 }
 
+// Whether list part would be drawn as it is on show: the refresh (5 s at
+// a desk, 30 s on the B post's phone since 12-07) replaced every row, and
+// a tap landing on a row as it was replaced did nothing. The day is part
+// of it: a due date of another year reads with its year.
+function unchanged(part, data) {
+  const key = `${new Date(serverNow()).toDateString()}|${JSON.stringify(data)}`;
+  if (ui[part] === key) return true;
+  ui[part] = key;
+  return false;
+}
+
 function renderOwed(list) {
   const ending = list.filter((x) => x.ending).length;
   ui.owedCount.textContent = `（${list.length} 件${ending ? `，即将放弃 ${ending}` : ''}）`;
+  if (unchanged('owedDrawn', list)) return;
   redrawRows(ui.owed, list.length ? list.map(owedRow)
     : [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等居民补正的办件'))]);
 }
@@ -123,6 +135,7 @@ function render(cases) {
   const over = cases.filter((x) => x.overdue).length;
   const soon = cases.filter((x) => x.soon).length;
   ui.count.textContent = `（${cases.length} 件${over ? `，超期 ${over}` : ''}${soon ? `，即将到期 ${soon}` : ''}）`;
+  if (unchanged('workDrawn', cases)) return;
   redrawRows(ui.body, (cases.length ? cases.map((x) => el('tr', {
     'data-id': x.id, class: x.overdue ? 'is-overdue' : x.soon ? 'is-soon' : undefined,
   },

@@ -404,6 +404,21 @@ describe('上门服务: the phone\'s refresh', () => {
       assert.deepEqual(asked.filter(other), [], JSON.stringify(asked));
       assert.ok(asked.filter((p) => p === '/api/v1/staff/visits').length >= 7, JSON.stringify(asked));
 
+      // read again, unchanged: the row is left as it is, so a tap never
+      // lands on a row being replaced
+      await row.evaluate((tr) => {
+        tr.dataset.e2eKept = '1';
+        // the count in the heading is set at every drawing of the list
+        window.e2eDrawn = 0;
+        new MutationObserver(() => { window.e2eDrawn++; })
+          .observe(document.querySelector('#work-h span'), { childList: true, characterData: true, subtree: true });
+      });
+      await page.clock.runFor(30000);
+      await page.waitForFunction(() => window.e2eDrawn > 0);
+      await settled();
+      assert.equal(works(), 4, JSON.stringify(asked));
+      assert.equal(await page.locator('#work tr[data-e2e-kept]').count(), 1, 'the row drawn again');
+
       // in the pocket: two minutes, not one request
       await page.evaluate(() => {
         Object.defineProperty(document, 'hidden', { value: true, configurable: true });
