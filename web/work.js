@@ -500,6 +500,9 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
   }
   if (v.status === 'ready') {
     list.push(b('居民已领取', async () => {
+      // one click closed the case for good, and a slip of the mouse at a
+      // busy window recorded a pickup that never happened (a review)
+      if (!window.confirm('确认居民已经领取？请先核对居民的身份证件。确认后办件办结，不能撤销。')) return;
       let m;
       try {
         m = (await api(path('handout'), { method: 'POST', body: windowBody() })).body;

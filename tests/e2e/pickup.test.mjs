@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin, axeSerious } from './helpers.mjs';
+import { useKiosk, kioskPage, staffLogin, axeSerious, poll } from './helpers.mjs';
 import { addUser, login, authHeaders, writeTree, userCmd } from '../api/helpers.mjs';
 import { apiPost } from './labour-case.mjs';
 
@@ -80,6 +80,15 @@ describe('a pickup item on the staff page', () => {
 
   it('已领取: 发放 says who handed it out and when; 办结 keeps its own time', async () => {
     const before = /(?:^|\n)办结\s*\n(.*)/.exec(await page.locator('.case-facts').innerText())[1];
+    // it cannot be undone, so it is asked first: 取消 leaves the case ready
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    await page.getByRole('button', { name: '居民已领取' }).click();
+    await poll(async () => assert.match(asked, /确认居民已经领取？请先核对居民的身份证件/));
+    const still = await (await fetch(`${k.url}/api/v1/cases/${id}`)).json();
+    assert.equal(still.status, 'ready', 'nothing sent when the staffer said 取消');
+    assert.equal(await page.locator('.case-msg', { hasText: '已发放' }).count(), 0);
+    page.once('dialog', (d) => d.accept());
     await page.getByRole('button', { name: '居民已领取' }).click();
     await page.locator('.case-msg', { hasText: '已发放' }).waitFor();
     const facts = await page.locator('.case-facts').innerText();

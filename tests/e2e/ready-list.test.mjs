@@ -90,6 +90,7 @@ describe('待领取: a case done, waiting to be collected', () => {
     await open.click();
     const pane = page.locator('#case-pane');
     await pane.locator('#case-h', { hasText: ticket }).waitFor();
+    page.once('dialog', (d) => d.accept());
     await pane.getByRole('button', { name: '居民已领取' }).click();
     await pane.getByText('已发放，办件已办结').waitFor();
     await poll(async () => assert.match(await list.innerText(), /没有/), { timeout: 8000 });
