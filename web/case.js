@@ -73,7 +73,7 @@ export async function startCase(p, btn) {
         id: c.id, proc, channel, status: c.status || 'open', steps: c.steps, step: c.step,
         applicable: c.applicable || proc.steps.map((s, i) => i).filter(i => !proc.steps[i].if),
         done: c.done || [], nConditions, conditionsConfirmed: nConditions === 0,
-        conditions: new Array(nConditions).fill(undefined), unmet: null, stopped: false,
+        conditions: new Array(nConditions).fill(undefined), unmet: null, unmetFirst: null, stopped: false,
         values: {}, drafts: {}, accepted: {}, errors: {}, alerts: {},
         reviewMode: false, ticket: null, rating: null,
         // a new case holds no mobile yet: no text of its link can come
@@ -334,7 +334,7 @@ export async function resumeCase(id) {
   const c = state.case = {
     id: body.id, proc, channel: body.channel, status: body.status, steps: body.steps, step: body.step,
     applicable: body.applicable, done: body.done, nConditions, conditionsConfirmed: confirmed,
-    conditions: new Array(nConditions).fill(confirmed ? true : undefined), unmet: null, stopped: false,
+    conditions: new Array(nConditions).fill(confirmed ? true : undefined), unmet: null, unmetFirst: null, stopped: false,
     values: body.values || {}, valuesLoaded: true, serverChecklist: body.checklist || {},
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
     ticket: body.ticket, ticketDay: body.ticket_day || null, ticketExpired: !!body.ticket_expired, called: body.called || null, noShow: body.no_show || null, rating: body.rating,
@@ -519,6 +519,13 @@ function conditionsScreen(c, missing = c.condMissing || []) {
       if (err instanceof ApiError && err.status === 422 && Array.isArray(err.body.unmet)) {
         c.unmet = err.body.unmet;
         c.stopped = true;
+        // read before the screen is drawn, so that no button comes in
+        // above another under a finger on its way to it
+        c.unmetFirst = [];
+        try {
+          c.unmetFirst = conditionItems(c.unmet.map(i => c.proc.conditions[i]).filter(x => x),
+            (await api('/api/v1/procedures')).body.procedures, c.proc.id);
+        } catch { /* the screen's other ways stay */ }
         go(caseHash(c, 'unmet'), { replace: true });
         return;
       }
@@ -565,15 +572,51 @@ function focusSummary() {
   s.focus({ preventScroll: true });
 }
 
+// The items of this hall an unmet condition names by their title (居住证申领's
+// 已经在本市办理居住登记 names 居住登记): done first, they may meet it. A
+// condition saying what the applicant is not or has not (户口不在本市,
+// 没有参加职工医保) names nothing to do, and a title inside a longer one
+// found there (居住证 in 居住证明) is not that item.
+const NEGATION = /[不没未无非]/;
+function conditionItems(texts, procs, selfId) {
+  const found = new Map();
+  for (const text of texts) {
+    if (NEGATION.test(text)) continue;
+    const spans = [];
+    for (const p of procs) {
+      if (!p.title) continue;
+      for (let at = text.indexOf(p.title); at >= 0; at = text.indexOf(p.title, at + 1))
+        spans.push({ p, from: at, to: at + p.title.length });
+    }
+    for (const s of spans) {
+      if (spans.some(o => o !== s && o.from <= s.from && o.to >= s.to && o.to - o.from > s.to - s.from)) continue;
+      if (s.p.id !== selfId && s.p.kind !== 'policy') found.set(s.p.id, s.p);
+    }
+  }
+  return [...found.values()];
+}
+
 function unmetScreen(c) {
   const unmet = (c.unmet || []).filter(i => i < c.proc.conditions.length);
   const contact = factsList(c.proc.meta, ['responsible', 'location', 'hours', 'phone']);
+  // a refused resident must leave knowing where to go, not only that this
+  // item is not for them: what the condition names, the questions that
+  // find another item or office, and whom to ask
+  const first = c.unmetFirst || [];
+  const leave = hash => { state.case = null; go(hash); };
   show([
     procKicker(c),
     el('h1', {}, t('unmetTitle')),
     unmet.length ? el('div', { class: 'notice notice-warn' },
       el('p', {}, t('unmetIntro')),
       el('ul', { class: 'unmet' }, unmet.map(i => zh('li', {}, c.proc.conditions[i])))) : null,
+    el('section', { class: 'card', id: 'unmet-next', 'aria-labelledby': 'unmet-next-h' },
+      el('h2', { id: 'unmet-next-h' }, t('unmetNext')),
+      first.map(p => bigButton(t('unmetFirst', { title: p.title }), t('unmetFirstSub'),
+        () => leave('#/p/' + enc(p.id)), 'btn btn-secondary btn-big unmet-first')),
+      bigButton(t('unmetTriage'), t('unmetTriageSub'), () => leave('#/triage'), 'btn btn-secondary btn-big'),
+      el('p', { id: 'unmet-ask' }, c.proc.meta && c.proc.meta.phone && !KIOSK
+        ? t('unmetAskPhone', { phone: c.proc.meta.phone }) : t('unmetAskWindow'))),
     el('section', { class: 'card', 'aria-labelledby': 'contact-h' },
       el('h2', { id: 'contact-h' }, t('unmetContact')),
       contact),

@@ -160,6 +160,11 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     await label('cond-2-yes').tap();
     await atRoute(page, new RegExp(`^#/case/${id}/unmet$`), () => page.locator('#main button', { hasText: '确认，下一步' }).tap());
     assert.match(await page.locator('#main').innerText(), /申请人不符合/);
+    // refused, the resident is told where to go on, not only whom to ring
+    const next = page.locator('#unmet-next');
+    assert.ok(await next.getByRole('button', { name: /看看能办什么、该去哪里办/ }).isVisible());
+    assert.match(await next.locator('#unmet-ask').innerText(), /请到综合窗口问工作人员，他们会告诉您该去哪里办/);
+    assert.equal(await next.locator('.unmet-first').count(), 0, '户籍或居住证 names no item by its title');
     for (const v of await axeSerious(page)) axeProblems.push(`unmet: ${v}`);
     assert.deepEqual(await smallTargets(page), [], 'kiosk target sizes');
     await atRoute(page, new RegExp(`^#/case/${id}/conditions$`), () => page.locator('#unmet-back').tap());
@@ -167,6 +172,22 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     await label('cond-1-yes').tap();
     await atRoute(page, new RegExp(`^#/case/${id}/step/0$`), () => page.locator('#main button', { hasText: '确认，下一步' }).tap());
     kp.assertClean('missing walk');
+  });
+
+  it('refused for want of 居住登记, the unmet screen offers it first', async () => {
+    await page.goto(k.url + '/?kiosk=1#/p/residence-permit');
+    await atRoute(page, /^#\/case\/[0-9a-f]{32}\/conditions$/,
+      () => page.locator('#main .actions-overview button', { hasText: '开始办理' }).tap());
+    await label('cond-0-yes').tap();
+    await label('cond-1-no').tap();
+    await label('cond-2-yes').tap();
+    await atRoute(page, /\/unmet$/, () => page.locator('#main button', { hasText: '确认，下一步' }).tap());
+    const first = page.locator('#unmet-next .unmet-first');
+    assert.deepEqual(await first.locator('.btn-label').allInnerTexts(), ['先办理：居住登记']);
+    assert.deepEqual(await smallTargets(page), [], 'kiosk target sizes');
+    await atRoute(page, /^#\/p\/residence-registration$/, () => first.tap());
+    await page.locator('#main h1', { hasText: '居住登记' }).waitFor();
+    kp.assertClean('unmet to 居住登记');
   });
 
   it('axe-core finds nothing serious or critical on these screens', () => {
