@@ -1,7 +1,7 @@
 // Browsing screens: home with search, categories, policy documents, a
 // procedure's overview, the one-time notice and the triage questions.
 
-import { t, paren } from './i18n.js';
+import { t, paren, getLang, STRINGS } from './i18n.js';
 import {
   el, zh, show, go, state, button, bigButton, backButton,
   contentHtml, stepLabel, friendly, KIOSK, liveRoute, navEntry,
@@ -250,6 +250,15 @@ function updatedNote(day) {
   return m ? el('p', { class: 'updated-note' }, t('updatedOn', { m: Number(m[1]), d: Number(m[2]) })) : null;
 }
 
+// A reserved section's heading in English is the page's own word for its
+// kind: the English overview said 设定依据, 收费标准, 注意事项 under
+// Eligibility and What to bring. Its text stays the author's Chinese.
+function sectionHeading(s) {
+  const key = 'section_' + s.kind;
+  return getLang() === 'en' && Object.hasOwn(STRINGS.en, key)
+    ? el('h2', { lang: 'en' }, t(key)) : el('h2', {}, s.title);
+}
+
 export async function overviewScreen(id) {
   const live = liveRoute();
   const { body: p } = await api('/api/v1/procedures/' + encodeURIComponent(id));
@@ -293,7 +302,7 @@ export async function overviewScreen(id) {
   }
   for (const s of p.sections)
     if (s !== elig) parts.push(el('section', { class: 'card', lang: 'zh-CN' },
-      el('h2', {}, s.title), contentHtml(s.html), s.kind === 'chain' ? chainList(p.chain) : null));
+      sectionHeading(s), contentHtml(s.html), s.kind === 'chain' ? chainList(p.chain) : null));
   parts.push(el('div', { class: 'actions actions-sticky' },
     button(t('printNotice'), () => go('#/p/' + encodeURIComponent(p.id) + '/print'), 'btn btn-secondary'),
     policy ? null : button(t('start'), ev => startCaseLater(p, ev.currentTarget), 'btn btn-primary')));

@@ -437,14 +437,17 @@ export const STRINGS = {
     searchClear: 'Clear',
     searchResults: 'Results for "{q}"',
     searchFound: '{n} services found',
+    searchFoundOne: '1 service found',
     searchInstead: 'Nothing for "{asked}"; results for "{q}": ',
     searchOfficesOnly: 'Nothing in this hall; {n} other offices found',
+    searchOfficesOnlyOne: 'Nothing in this hall; 1 other office found',
     searchNone: 'Nothing found for "{q}". Try other words, tap "Not sure what you need?", or ask at the general window.',
     searchTitle: 'Search services',
     triageButton: 'Not sure what you need?',
     triageButtonSub: 'Answer a few simple questions and we will find it',
     categoriesTitle: 'Browse by category',
     categoryCount: '{n} items',
+    categoryCountOne: '1 item',
     policiesTile: 'Policy documents',
     policiesTileSub: 'Allowance rates, contribution levels and other policies',
     policiesTitle: 'Policy documents',
@@ -472,10 +475,19 @@ export const STRINGS = {
     fact_version: 'Version',
     summaryTitle: 'About',
     conditionsTitle: 'Eligibility',
+    // the overview's headings of the reserved sections (procedure-format:
+    // 设定依据, 收费标准…): the Chinese page keeps the author's own words
+    section_basis: 'Legal basis',
+    section_fees: 'Fees',
+    section_result: 'Result',
+    section_notes: 'Notes',
+    section_faq: 'Questions and answers',
+    section_chain: 'How it is handled',
     materialsTitle: 'What to bring',
     materialsNone: 'Nothing to bring.',
     stepsTitle: 'Steps',
     chainDays: '{n} working days',
+    chainDaysOne: '1 working day',
     chainSameDay: 'same day',
     ifAny: ' (if you have it)',
     someCases: ' (only in some cases)',
@@ -558,6 +570,7 @@ export const STRINGS = {
     needMore: 'Because you changed an earlier answer, please check this step again.',
     noInputStep: 'Please read the text above, then tap "Next".',
     errorSummary: '{n} things need changing',
+    errorSummaryOne: '1 thing needs changing',
     errorPrefix: 'Error: ',
     errorTick: 'Make sure you have "{text}" ready and tick it',
     sending: 'Sending…',
@@ -586,8 +599,11 @@ export const STRINGS = {
     keypadDot: 'Point',
     keypadDash: 'Dash',
     hint_min: 'at least {n} characters',
+    hint_minOne: 'at least 1 character',
     hint_max: 'at most {n} characters',
+    hint_maxOne: 'at most 1 character',
     hint_digits: '{n} digits',
+    hint_digitsOne: '1 digit',
     hint_digits_range: '{lo} to {hi} digits',
     hint_num_min: 'at least {n}',
     hint_num_max: 'at most {n}',
@@ -780,6 +796,7 @@ export const STRINGS = {
     idleText: 'If nothing happens, everything on the screen will be cleared when the countdown ends.',
     idleSeconds: 's',
     idleLeft: '{n} seconds left.',
+    idleLeftOne: '1 second left.',
     idleContinue: 'Continue',
     leaveTitle: 'Stop this application?',
     leaveText: 'Everything you have filled in will be cleared.',
@@ -870,7 +887,10 @@ function fill(s, params) {
 // t('key', {n: 2}): the interface string in the current language (the
 // Chinese one if the English is missing, the key itself as a last resort).
 export function t(key, params) {
-  const s = STRINGS[current][key] ?? STRINGS.zh[key] ?? key;
+  // English counts one thing apart ('1 thing needs changing', not '1
+  // things'): KEY + 'One' where there is one, for {n} of 1
+  const one = params && Number(params.n) === 1 ? STRINGS[current][key + 'One'] : undefined;
+  const s = one ?? STRINGS[current][key] ?? STRINGS.zh[key] ?? key;
   return fill(s, params);
 }
 

@@ -50,6 +50,21 @@ describe('review chain on the overview', () => {
     assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join('\n')}`);
   });
 
+  it('in English the reserved sections are headed in English, one day is 1 working day', async () => {
+    await page.goto(k.url + '/?kiosk=1#/p/minimum-living-allowance');
+    await page.locator('#main h1', { hasText: '最低生活保障' }).waitFor();
+    await setMode(page, { lang: 'en', big: false });
+    const card = page.locator('#main section.card', { has: page.locator('h2', { hasText: 'How it is handled' }) });
+    await card.waitFor();
+    const first = (await card.locator('.chain-list li').first().innerText()).replace(/\s+/g, ' ');
+    assert.match(first, /\(1 working day\)$/, first);
+    const heads = await page.locator('#main h2').allInnerTexts();
+    const zhLeft = heads.filter(h => /设定依据|收费标准|办理结果|注意事项|常见问题|办理流程/.test(h));
+    assert.deepEqual(zhLeft, [], `Chinese headings on the English overview: ${heads.join(' | ')}`);
+    await setMode(page, { lang: 'zh', big: false });
+    await page.locator('#main h2', { hasText: '办理流程' }).waitFor();
+  });
+
   it('an item without a chain shows no stage list', async () => {
     await atRoute(page, /^#\/p\/labour-handbook$/, () => page.goto(k.url + '/?kiosk=1#/p/labour-handbook'));
     await page.locator('#main h1').waitFor();

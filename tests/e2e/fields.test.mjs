@@ -100,10 +100,12 @@ describe('the form marks optional fields only', () => {
     assert.deepEqual(await axeSerious(page), []);
   });
 
-  it('in English the tag reads (optional)', async () => {
+  it('in English the tag reads (optional), and one error is 1 thing', async () => {
     await setMode(page, { lang: 'en', big: false });
     const tags = await page.locator('#main form.step-form .tag').allInnerTexts();
     assert.deepEqual(tags, ['(optional)'], tags.join(' '));
+    // one error is one thing, not '1 things'
+    assert.equal(await page.locator('#error-summary h2').innerText(), '1 thing needs changing');
     kp.assertClean('fields');
   });
 });
