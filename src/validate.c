@@ -612,6 +612,7 @@ static int validate_check_text(const struct field *f, const char *label, const c
 {
     size_t count = utf8_count(s, n);
     char *v;
+    unsigned lo, hi;
 
     (void)today;
     if (f->has_min && (double)count < f->min) {
@@ -624,8 +625,23 @@ static int validate_check_text(const struct field *f, const char *label, const c
                       f->max, count);
         return 1;
     }
-    if (!(v = strndup(s, n)))
+    if (!(v = malloc(n + 1)))
         return -1;
+    /* text is kept as typed, except where pattern= allows only digits (a
+     * postcode): there ２６４０００ from a Chinese input method means
+     * 264000, and was refused as 应是 6 位数字 to an elder who saw six
+     * digits on the screen, while the ID and mobile beside it passed */
+    if (f->pattern && validate_digit_run(f->pattern, &lo, &hi)) {
+        if (validate_fold_width(s, n, v) == (size_t)-1) {
+            /* cannot happen: text_check has read s as UTF-8 */
+            free(v);
+            validate_fail(err, "bad_text", "%s里有无法识别的字符，请删掉后重新填写", label);
+            return 1;
+        }
+    } else {
+        memcpy(v, s, n);
+        v[n] = '\0';
+    }
     *norm = v;
     return 0;
 }

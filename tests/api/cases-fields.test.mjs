@@ -304,6 +304,8 @@ describe('pattern', () => {
   it('too few digits is pattern', () => refuses('zip', '26400', 'pattern'));
   it('the pattern must match the whole value', () => refuses('zip', '2640001', 'pattern'));
   it('letters are pattern', () => refuses('zip', 'abcdef', 'pattern'));
+  // a Chinese input method's digits, in a field that takes only digits
+  it('full-width digits of a digit run are read as digits', () => accepts({ zip: '２６４０００' }, { zip: '264000' }));
 });
 
 describe('values that are no text', () => {

@@ -763,6 +763,10 @@ Test(validate_text, pattern_matches_the_whole_value)
 
     field_from("postcode | 邮政编码 | text | pattern=[0-9]{6}", &f);
     expect_ok(&f, "264000", "264000");
+    /* digits only: a Chinese input method's full-width ones are meant */
+    expect_ok(&f, "２６４０００", "264000");
+    expect_ok(&f, "　２６４０００　", "264000");
+    expect_bad(&f, "２６４００", "pattern");
     expect_bad(&f, "1234567", "pattern");
     expect_bad(&f, "12345", "pattern");
     expect_bad(&f, "a264000", "pattern");
@@ -780,6 +784,8 @@ Test(validate_text, pattern_matches_the_whole_value)
     field_from("code | 编号 | text | pattern=[0-9]{6}[A-Z]", &f);
     err = message_of(&f, "26400", TODAY, "pattern");
     cr_assert_str_eq(err.message, "编号的格式不对：请对照证件或这一步的说明重新填写");
+    /* and is matched as typed: only a digit run folds the width */
+    expect_bad(&f, "２６４０００Ａ", "pattern");
     field_free(&f);
 
     field_from("kind | 类别 | text | pattern=甲|乙", &f);
