@@ -612,7 +612,8 @@ function unmetScreen(c) {
       el('ul', { class: 'unmet' }, unmet.map(i => zh('li', {}, c.proc.conditions[i])))) : null,
     el('section', { class: 'card', id: 'unmet-next', 'aria-labelledby': 'unmet-next-h' },
       el('h2', { id: 'unmet-next-h' }, t('unmetNext')),
-      first.map(p => bigButton(t('unmetFirst', { title: p.title }), t('unmetFirstSub'),
+      // the title in its own language: an English voice spells Chinese out
+      first.map(p => bigButton([t('unmetFirst'), zh('span', {}, p.title)], t('unmetFirstSub'),
         () => leave('#/p/' + enc(p.id)), 'btn btn-secondary btn-big unmet-first')),
       bigButton(t('unmetTriage'), t('unmetTriageSub'), () => leave('#/triage'), 'btn btn-secondary btn-big'),
       el('p', { id: 'unmet-ask' }, c.proc.meta && c.proc.meta.phone && !KIOSK
