@@ -73,7 +73,8 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
 
 /* GET /api/v1/admin/readiness: {"days","staff":[name…],"procedures":[{"id",
  * "title","scenarios","qualified":[{"user","passed","expires"}],"passed_before":
- * [{"user","passed"}],"held":[…],"lapsed":[…],"short","covered","playable"}],
+ * [{"user","passed"}],"held":[…],"lapsed":[…],"practising":[{"user",
+ * "passed_scenarios","last"}],"short","covered","playable"}],
  * "names","without_practice"}. 0 and *out (caller frees), or -1. */
 int practice_play_readiness_json(struct db *db, char **out);
 

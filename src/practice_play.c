@@ -1281,6 +1281,7 @@ struct practice_play_ready {
     struct practice_play_items *items;
     cJSON **qualified, **before;    /* one array per item */
     cJSON **held, **lapsed;         /* likewise (ours) */
+    cJSON **practising;             /* likewise: some scenarios right, not all */
     const cJSON *staff;             /* the active staff accounts' names */
 };
 
@@ -1347,6 +1348,25 @@ static int practice_play_ready_span(cJSON *arr, const struct practice_play_pass 
                : -1;
 }
 
+/* Adds {"user","passed_scenarios","last"} of a part pass on the current
+ * pair to arr: the grid showed a staffer one scenario short of the item as
+ * "—", like one who never opened it, and the manager could not tell whom
+ * to ask to finish. 0 or -1. */
+static int practice_play_ready_part(cJSON *arr, const struct practice_play_pass *p)
+{
+    cJSON *o;
+
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    return cJSON_AddStringToObject(o, "user", p->user) &&
+                   cJSON_AddNumberToObject(o, "passed_scenarios", p->passed) &&
+                   cJSON_AddStringToObject(o, "last", p->last ? p->last : "")
+               ? 0
+               : -1;
+}
+
 static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *p)
 {
     struct practice_play_ready *rd = ctx;
@@ -1359,10 +1379,10 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
     if (!it || !practice_play_named(rd->staff, p->user))
         return 0;
     i = (size_t)(it - rd->items->v);
+    if (p->current && p->passed < it->scenarios)
+        return practice_play_ready_part(rd->practising[i], p);
     if (p->current)
-        return p->passed >= it->scenarios
-                   ? practice_play_ready_put(rd->qualified[i], p->user, p->last, p->expires)
-                   : 0;
+        return practice_play_ready_put(rd->qualified[i], p->user, p->last, p->expires);
     if (p->passed < p->scenarios)
         return 0;
     if (!p->within)
@@ -1447,7 +1467,8 @@ static int practice_play_unplayable(struct db *db, struct practice_play_items *i
             !cJSON_AddBoolToObject(o, "visit", sqlite3_column_int(st, 2) != 0) ||
             !cJSON_AddArrayToObject(o, "qualified") ||
             !cJSON_AddArrayToObject(o, "passed_before") || !cJSON_AddArrayToObject(o, "held") ||
-            !cJSON_AddArrayToObject(o, "lapsed") || !cJSON_AddBoolToObject(o, "short", true) ||
+            !cJSON_AddArrayToObject(o, "lapsed") || !cJSON_AddArrayToObject(o, "practising") ||
+            !cJSON_AddBoolToObject(o, "short", true) ||
             !cJSON_AddBoolToObject(o, "covered", false) || !cJSON_AddBoolToObject(o, "playable", false)) {
             r = SQLITE_NOMEM;
             break;
@@ -1486,7 +1507,7 @@ static int practice_play_without(struct db *db, cJSON *root)
 int practice_play_readiness_json(struct db *db, char **out)
 {
     struct practice_play_items items = {NULL, 0};
-    struct practice_play_ready rd = {&items, NULL, NULL, NULL, NULL, NULL};
+    struct practice_play_ready rd = {&items, NULL, NULL, NULL, NULL, NULL, NULL};
     cJSON *root = cJSON_CreateObject(), *arr, *o;
     size_t i;
     int rc = -1;
@@ -1502,7 +1523,8 @@ int practice_play_readiness_json(struct db *db, char **out)
         !(rd.qualified = calloc(items.n + 1, sizeof *rd.qualified)) ||
         !(rd.before = calloc(items.n + 1, sizeof *rd.before)) ||
         !(rd.held = calloc(items.n + 1, sizeof *rd.held)) ||
-        !(rd.lapsed = calloc(items.n + 1, sizeof *rd.lapsed)))
+        !(rd.lapsed = calloc(items.n + 1, sizeof *rd.lapsed)) ||
+        !(rd.practising = calloc(items.n + 1, sizeof *rd.practising)))
         goto out;
     rd.staff = cJSON_GetObjectItemCaseSensitive(root, "staff");
     for (i = 0; i < items.n; i++) {
@@ -1521,7 +1543,8 @@ int practice_play_readiness_json(struct db *db, char **out)
             !(rd.qualified[i] = cJSON_AddArrayToObject(o, "qualified")) ||
             !(rd.before[i] = cJSON_AddArrayToObject(o, "passed_before")) ||
             !(rd.held[i] = cJSON_AddArrayToObject(o, "held")) ||
-            !(rd.lapsed[i] = cJSON_AddArrayToObject(o, "lapsed")))
+            !(rd.lapsed[i] = cJSON_AddArrayToObject(o, "lapsed")) ||
+            !(rd.practising[i] = cJSON_AddArrayToObject(o, "practising")))
             goto out;
     }
     if (practice_play_passes(db, NULL, &items, practice_play_ready_pass, &rd) != 0)
@@ -1531,6 +1554,8 @@ int practice_play_readiness_json(struct db *db, char **out)
         practice_play_ready_prune(rd.qualified[i], rd.held[i]);
         practice_play_ready_prune(rd.qualified[i], rd.lapsed[i]);
         practice_play_ready_prune(rd.before[i], rd.lapsed[i]);
+        /* a held pass already counts: its new scenarios are said there */
+        practice_play_ready_prune(rd.held[i], rd.practising[i]);
         /* short: fewer than two passed every scenario, as the contract
          * counts; covered (ours): with the passes held over a scenario
          * added, the hall's A and B posts still cover each other */
@@ -1553,6 +1578,7 @@ out:
     free(rd.before);
     free(rd.held);
     free(rd.lapsed);
+    free(rd.practising);
     practice_play_items_free(&items);
     return rc;
 }

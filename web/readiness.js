@@ -44,12 +44,21 @@ function cell(p, user, soon) {
     el('span', { class: 'hint' }, ` 有效至 ${k.expires}`), ' ',
     el('span', { class: 'badge badge-warn' }, p.upcoming ? `待练 ${p.upcoming} 起施行的新版` : '有新增练习题待做'));
   const b = p.passed_before.find((x) => x.user === user);
-  if (b) return el('td', {}, el('span', { class: 'badge badge-warn' }, `更新前通过 ${b.passed}`));
+  // some of the current scenarios right: said beside an older pass too,
+  // since the new ones may be half done
+  const g = part(p, user);
+  const doing = g ? el('span', { class: 'hint practising' }, `练习中：做对 ${g.passed_scenarios} / ${p.scenarios} 题`) : null;
+  if (b) return el('td', {}, el('span', { class: 'badge badge-warn' }, `更新前通过 ${b.passed}`), doing ? [' ', doing] : null);
   const x = (p.lapsed || []).find((y) => y.user === user);
   if (x) return el('td', {}, el('span', { class: 'badge badge-warn' }, `已过期 ${x.expires}`),
-    el('span', { class: 'hint' }, `（${x.passed} 通过）`));
+    el('span', { class: 'hint' }, `（${x.passed} 通过）`), doing ? [' ', doing] : null);
+  if (doing) return el('td', {}, doing);
   return el('td', { class: 'hint' }, '—');
 }
+
+// Who has some of the item's current scenarios right, not all (ours,
+// practising): the grid showed them "—" like someone who never began.
+const part = (p, user) => (p.practising || []).find((x) => x.user === user);
 
 // Each staffer's posts by their names in _posts.md (综合窗口（A岗）, 上门服务（B岗）…),
 // from the colleague list; an empty map when it cannot be read.
@@ -135,6 +144,11 @@ function toTrain(data, soon) {
       // lapsed: a refresher, before anyone who never passed
       ...(p.lapsed || []).map((x) => `${nameOf(data, x.user)}（${x.expires} 已过期，重新练习即可）`)];
     for (const b of [...p.passed_before, ...(p.lapsed || [])]) known.add(b.user);
+    // part of the way: the nearest to done first, before those who never began
+    first.push(...[...(p.practising || [])].filter((g) => !known.has(g.user))
+      .sort((a, b) => b.passed_scenarios - a.passed_scenarios)
+      .map((g) => `${nameOf(data, g.user)}（练习中，已做对 ${g.passed_scenarios} / ${p.scenarios} 题）`));
+    for (const g of p.practising || []) known.add(g.user);
     const others = data.staff.filter((u) => !known.has(u)).map((u) => nameOf(data, u));
     const said = uncovered(p) ? `能办理 ${passes.length} 人，还差 ${2 - passes.length} 人`
       : `有人的通过 ${SOON_DAYS} 天内到期，到期后只剩 ${lasting.length} 人能办理，还差 ${need} 人`;

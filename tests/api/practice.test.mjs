@@ -406,6 +406,34 @@ describe('practice', () => {
     assert.equal((await readiness()).short, false);
   });
 
+  // The AB岗 grid showed a staffer one scenario short of the item as "—",
+  // like one who never opened it: the manager could not tell whom to ask
+  // to finish (a walk of 12-07). practising: who has some scenarios of the
+  // current file right within the year, not all; a wrong answer alone is
+  // no progress, and whoever passed is not listed there.
+  it('readiness names who is part of the way, with how many scenarios are right', async () => {
+    addUser(path.join(h.tmp, 'x.db'), 'learner', 'staff', PW);
+    const learner = await login(h.daemon.url, 'learner', PW);
+    let s = await start(learner);
+    assert.equal(s.status, 201, s.text);
+    const wrong = s.body.scenario.title === '补领，材料齐全' ? { decision: 'refuse', condition: 1 } : { decision: 'accept' };
+    assert.equal((await answer(s.body.id, wrong, learner)).body.correct, false);
+    let r = await readiness();
+    assert.deepEqual(r.practising, [], 'a wrong answer alone is no progress');
+    s = await start(learner);
+    const a = await answer(s.body.id, RIGHT[s.body.scenario.title], learner);
+    assert.equal(a.body.correct, true, a.text);
+    r = await readiness();
+    const today = execFileSync('sqlite3', [path.join(h.tmp, 'x.db')],
+      { input: "SELECT date('now', 'localtime');", encoding: 'utf8' }).trim();
+    assert.deepEqual(r.practising, [{ user: 'learner', passed_scenarios: 1, last: today }]);
+    assert.ok(!r.qualified.some((q) => q.user === 'learner'));
+    assert.equal((await listed(learner))[0].passed_scenarios, 1, 'the same count as the staffer\'s own list');
+    // an account not at the window is nobody's progress either
+    assert.equal(userCmd(['disable', 'learner', '--db', path.join(h.tmp, 'x.db')]).status, 0);
+    assert.deepEqual((await readiness()).practising, []);
+  });
+
   it('practice ids are not written to the request log', async () => {
     assert.doesNotMatch(h.daemon.stderr(), /practice\/[0-9a-f]{32}/);
     assert.match(h.daemon.stderr(), / method=POST route=\S+ path=\/api\/v1\/staff\/practice\/\{id\}\/answer status=200 /);
