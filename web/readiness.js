@@ -164,6 +164,32 @@ function toTrain(data, soon) {
     el('ul', {}, rows)) : null;
 }
 
+// The grid for paper: an item a row, who can handle it and who is to
+// practise named in its cells, so that it fits an A4 sheet whatever the
+// number of staff. The grid printed as it scrolls on the screen: on a
+// sheet only its first staffer's column was left (a walk of 12-07, the
+// head taking it to a meeting).
+function printTable(data, soon) {
+  const who = (xs, f) => xs.map((x) => `${nameOf(data, x.user)}${f(x)}`).join('、') || '—';
+  return el('table', { id: 'readiness-print', class: 'print-only' },
+    el('caption', {}, `每个事项能办理的工作人员（最近 ${data.days} 天内做对全部练习题，或在新增练习题、新版施行之前已通过而尚未到期）`),
+    el('thead', {}, el('tr', {}, ['事项', '能办理人数', '能办理的人（有效期至）', '要练习的人'].map((t) => el('th', { scope: 'col' }, t)))),
+    el('tbody', {}, data.procedures.map((p) => el('tr', { 'data-id': p.id },
+      el('th', { scope: 'row' }, p.title, uncovered(p) ? '（不足两人）' : '',
+        p.playable === false ? '（练习题有错误，暂时不能练习）' : ''),
+      el('td', { class: 'num' }, String(p.qualified.length + held(p).length)),
+      el('td', {}, who([...p.qualified, ...held(p)], (q) => {
+        const k = held(p).includes(q);
+        return `（${q.expires}${lapsing(q, soon) ? '，即将到期' : ''}${k ? (p.upcoming ? `，待练 ${p.upcoming} 起施行的新版` : '，有新增练习题待做') : ''}）`;
+      })),
+      el('td', {}, who([
+        ...p.passed_before.map((b) => ({ ...b, why: `更新前通过 ${b.passed}` })),
+        ...(p.lapsed || []).map((x) => ({ ...x, why: `${x.expires} 已过期` })),
+        ...(p.practising || []).filter((g) => !p.passed_before.some((b) => b.user === g.user)
+          && !(p.lapsed || []).some((x) => x.user === g.user))
+          .map((g) => ({ ...g, why: `练习中 ${g.passed_scenarios} / ${p.scenarios}` }))], (x) => `（${x.why}）`))))));
+}
+
 async function start() {
   const main = document.getElementById('main');
   await ensureLogin(main, 'admin');
@@ -188,14 +214,18 @@ async function start() {
         encodeURIComponent(p.file.replace(/\.md$/, '.practice.md'))}` }, p.title), ' ',
       el('span', { class: 'hint' }, '新建练习题'))))) : null;
   main.replaceChildren(el('h1', {}, '谁能办什么（练习通过情况）'),
-    el('p', { class: 'hint' }, '工作人员在“练习”页面把一个事项的练习题全部做对，就能办理这个事项。' +
+    // the day it was read, for a sheet taken to a meeting
+    el('p', { class: 'readiness-asof' }, `截至 ${dayFrom(0)}`, ' ',
+      data.procedures.length ? el('button', { type: 'button', class: 'btn btn-small no-print', id: 'print',
+        onClick: () => window.print() }, '打印') : null),
+    el('p', { class: 'hint no-print' }, '工作人员在“练习”页面把一个事项的练习题全部做对，就能办理这个事项。' +
       '每个事项至少要有两人能办理，才有真正的 A 岗和 B 岗。通过的有效期是 365 天，到期前要重新练习，过了有效期记为“已过期”；办事指南更新后，之前的通过记为“更新前通过”，也要重新练习；' +
       '练习题只是新增了题目（或新版还没到施行日期）时，原来的通过到期前仍然算能办理，格子里写着要做的新题，请安排在到期前做完。' +
       '“能办理人数”和“不足两人”都把这些人算在内；做对了全部练习题的人数另写在事项名称旁边。'),
     ...(data.procedures.length
       ? [el('p', { class: short ? 'msg-warn' : 'msg-ok', id: 'short-count' },
         short ? `有 ${short} 个事项能办理的人不足两人。` : '每个事项都至少有两人能办理。'),
-      toTrain(data, soon), table(data, soon, await posts)].filter(Boolean)
+      toTrain(data, soon), table(data, soon, await posts), printTable(data, soon)].filter(Boolean)
       : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]), ...(withoutList ? [withoutList] : []));
 }
 

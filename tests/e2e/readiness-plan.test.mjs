@@ -113,6 +113,34 @@ describe('the readiness page: whom to train', () => {
     assert.deepEqual(await axeSerious(page), []);
   });
 
+  // printed for a meeting, the grid kept its first staffer's column only
+  // (it scrolls sideways on the screen): the sheet has an item a row, the
+  // names in its cells, within an A4 page's width whatever the staff
+  it('on paper: every item with who can handle it and who is to practise, within the sheet', async () => {
+    const { page } = kp;
+    await plan();
+    assert.match(await page.locator('.readiness-asof').innerText(), /^截至 \d{4}-\d\d-\d\d/);
+    try {
+      await page.emulateMedia({ media: 'print' });
+      // A4 less the margins at 96 px an inch
+      await page.setViewportSize({ width: 700, height: 990 });
+      const sheet = page.locator('#readiness-print');
+      await sheet.waitFor({ state: 'visible' });
+      assert.equal(await page.locator('.readiness-wrap').isVisible(), false, 'the grid is the screen\'s');
+      assert.equal(await page.locator('#print').isVisible(), false);
+      const row = await sheet.locator('tr[data-id="kin"]').innerText();
+      assert.match(row, /wang（\d{4}-\d\d-\d\d）/);
+      assert.match(row, /li（\d{4}-\d\d-\d\d，即将到期）/);
+      assert.match(row, /zhao（练习中 1 \/ 2）/);
+      const box = await sheet.boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= 700, JSON.stringify(box));
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+      await page.setViewportSize(LANDSCAPE);
+    }
+    assert.equal(await page.locator('#readiness-print').isVisible(), false, 'on the screen, the grid alone');
+  });
+
   it('the staffer whose pass lapses is told on the practice page, with the day', async () => {
     const mine = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
     try {
