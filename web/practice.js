@@ -247,15 +247,45 @@ function reasonLines(v) {
     });
 }
 
+// What was wrong in the trainee's own decision, beside what was expected:
+// a paper or field flagged that is in order, one that needed flagging and
+// was left out, a condition refused on that the resident meets. The
+// verdict said only what was right (退回补正：公民身份号码 after the trainee
+// had flagged 姓名), and they were left to work out that their own pick
+// had been fine (a walk of 12-07). Read from the answer's notes: a field
+// or item that fails is one of them, a condition answered 否 too.
+function mistakeLines(v, mine, c, names) {
+  if (v.correct) return [];
+  const failing = new Set(v.notes.filter((n) => n.kind === 'field' || n.kind === 'item').map((n) => n.key));
+  const expected = v.expected.flags || [];
+  const out = [];
+  if (mine.decision === 'return') {
+    for (const k of mine.flags || [])
+      if (!expected.includes(k) && !failing.has(k)) out.push(`你退回的「${names[k] || k}」没有问题，不用补正`);
+    if (v.expected.decision === 'return')
+      for (const k of expected)
+        if (!(mine.flags || []).includes(k)) out.push(`漏了：「${names[k] || k}」要请居民补正`);
+  }
+  if (mine.decision === 'refuse' && mine.condition) {
+    const unmet = new Set(v.notes.filter((n) => n.kind === 'condition').map((n) => n.condition));
+    if (!unmet.has(mine.condition))
+      out.push(`第 ${mine.condition} 条办理条件（${c.conditions[mine.condition - 1] || ''}）居民是符合的，不能按这一条不予受理`);
+  }
+  return out;
+}
+
 function verdictBox(v, mine, c, names, next, back) {
   const heading = el('h3', { id: 'verdict-h', tabindex: '-1' }, v.correct ? '✓ 回答正确' : '✗ 回答错误');
   const staff = v.notes.filter((n) => n.kind === 'staff');
   const reasons = reasonLines(v);
+  const mistakes = mistakeLines(v, mine, c, names);
   const box = el('section', { class: 'verdict ' + (v.correct ? 'verdict-right' : 'verdict-wrong'), id: 'verdict',
     'aria-labelledby': 'verdict-h' },
   heading,
   el('p', {}, el('strong', {}, '你的决定：'), decisionText(mine, c, names)),
   el('p', {}, el('strong', {}, '应当：'), decisionText(v.expected, c, names)),
+  mistakes.length ? el('div', {}, el('p', {}, el('strong', {}, '你的决定哪里不对：')),
+    el('ul', { id: 'mistakes' }, mistakes.map((t) => el('li', {}, t)))) : null,
   reasons.length ? el('div', {}, el('p', {}, el('strong', {}, '为什么：')),
     el('ul', { id: 'explain' }, reasons.map((t) => el('li', {}, t)))) : null,
   staff.map((n) => el('div', { class: 'staff-guidance', role: 'note', 'aria-label': '办事指南的窗口提示' },

@@ -1,7 +1,8 @@
 // The practice page on a small library of its own (a practice persona's
 // review): a yes/no answer written 是 in the file shows as chosen, with the
 // parts it brings; the reasons under 为什么 say what each is, and a refusal
-// lists no blank field as a reason; a scenario whose file changed while it
+// lists no blank field as a reason; a wrong answer says which of the
+// trainee's own picks was wrong; a scenario whose file changed while it
 // was open is kept when its answer is the same, else offers to start again
 // instead of a button that fails each time; a scenario added after a full
 // pass keeps the pass until it lapses, the new one to do by then, and a
@@ -153,6 +154,35 @@ describe('the practice page on its own library', () => {
     const reasons = await page.locator('#explain li').allInnerTexts();
     assert.deepEqual(reasons, ['不符合第 2 条办理条件：双方的关系能够证明']);
     await shot(page, 'practice-page-refuse');
+  });
+
+  // A wrong answer said only what was right: a trainee who flagged 姓名
+  // beside the wrong date, or refused on a condition the resident meets,
+  // was left to work out which of their own picks was wrong (a walk of
+  // 12-07). Each is said under 你的决定哪里不对.
+  it('a wrong answer says what in the trainee\'s own decision was wrong', async () => {
+    await page.locator('#back').click();
+    await start('去世日期写成了将来的日子');
+    await page.locator('#decision-return').check();
+    await page.locator('#flag-name').check();
+    await page.locator('#flag-id_card').check();
+    await page.locator('#decide').click();
+    await page.locator('#verdict').waitFor();
+    assert.match(await page.locator('#verdict-h').innerText(), /回答错误/);
+    // in the form's order: step 2's paper, then step 3's field
+    assert.deepEqual(await page.locator('#mistakes li').allInnerTexts(), [
+      '你退回的「材料：本人身份证」没有问题，不用补正',
+      '你退回的「填写：姓名」没有问题，不用补正',
+      '漏了：「填写：对方去世日期」要请居民补正']);
+    await page.locator('#back').click();
+    await start('关系证明不了');
+    await page.locator('#decision-refuse').check();
+    await page.locator('#cond-1').check();
+    await page.locator('#decide').click();
+    await page.locator('#verdict').waitFor();
+    assert.deepEqual(await page.locator('#mistakes li').allInnerTexts(),
+      ['第 1 条办理条件（申请人是本人或其直系亲属）居民是符合的，不能按这一条不予受理']);
+    assert.deepEqual(await axeSerious(page), []);
   });
 
   // A save that leaves the open scenario's answer as it was (a scenario
