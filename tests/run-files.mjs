@@ -12,6 +12,7 @@
 // names like test-*.mjs; tests/api and tests/e2e have neither).
 // Usage: node tests/run-files.mjs [--concurrency=N] DIR [FILE...]
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { run } from 'node:test';
 import { spec, tap } from 'node:test/reporters';
@@ -36,6 +37,15 @@ for (const f of first) {
   else if (!files.includes(p)) files.push(p);
 }
 for (const p of all) if (!files.includes(p)) files.push(p);
+
+// The run's folder for what its files share (tests/api/db-shortcuts.mjs:
+// the migrated template database, the cached password hashes), removed at
+// the end; a folder given by the caller is the caller's to remove.
+if (!process.env.SPKIOSK_TEST_RUN_DIR) {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-run-'));
+  process.env.SPKIOSK_TEST_RUN_DIR = runDir;
+  process.on('exit', () => fs.rmSync(runDir, { recursive: true, force: true }));
+}
 
 const stream = run({ files, concurrency });
 // as node --test: a failed test fails the run, a failed todo does not

@@ -20,11 +20,13 @@ async function post(url, body, headers = {}) {
   });
 }
 
+// fresh: the daemon makes each database, as on a hall's first start (not a
+// copy of the run's template, tests/api/db-shortcuts.mjs)
 describe('first start', () => {
   test('creates admin once, prints its password once, and it logs in', async () => {
     const tmp = makeTmp();
     const db = path.join(tmp, 'x.db');
-    let d = await startDaemon({ db });
+    let d = await startDaemon({ db, fresh: true });
     let pw;
     try {
       pw = adminPassword(d);
@@ -106,7 +108,7 @@ describe('first start', () => {
     const tmp = makeTmp();
     const db = path.join(tmp, 'x.db');
     addUser(db, 'wang', 'staff', 'window-pass-1');
-    const d = await startDaemon({ db });
+    const d = await startDaemon({ db, fresh: true });
     try {
       assert.doesNotMatch(d.stdout(), /created user admin/);
       assertError(await post(`${d.url}/api/v1/login`, { name: 'admin', password: 'whatever1' }),

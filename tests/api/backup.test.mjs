@@ -10,7 +10,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, FILE_TIMES_REAL, makeTmp, rmTmp, writeTree, startDaemon, request, login, authHeaders, adminPassword } from './helpers.mjs';
+import { BIN, FILE_TIMES_REAL, makeTmp, rmTmp, writeTree, startDaemon, request, login, authHeaders, adminPassword, setShortcuts } from './helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): backups and restores of databases as the daemon and the CLI make them.
+setShortcuts({ template: false, hashes: false });
 
 const QUICK = '---\ntime_limit: 即办\n---\n# 当场办理\n\n简介。\n\n## 第一步：信息\n'
   + '```form\nmobile | 手机号码 | cn_mobile | required\n```\n';

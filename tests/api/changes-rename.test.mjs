@@ -35,14 +35,15 @@ const UNRELATED = (id) => `---\nid: ${id}\n---\n# 无关的新事项\n\n简介�
 
 // A daemon over files, with admin boss and the given staffers logged in;
 // restart() stops it and starts it again on the same database (one load
-// sees every edit made on disk meanwhile).
-function useDaemon(files, staff) {
+// sees every edit made on disk meanwhile). fresh: its database made by the
+// daemon, not a copy of the run's template (tests/api/db-shortcuts.mjs).
+function useDaemon(files, staff, { fresh = false } = {}) {
   const h = { daemon: null, tmp: null, tree: null, db: null, s: {} };
   before(async () => {
     h.tmp = makeTmp();
     h.tree = writeTree(path.join(h.tmp, 'tree'), files);
     h.db = path.join(h.tmp, 'x.db');
-    h.daemon = await startDaemon({ tree: h.tree, db: h.db });
+    h.daemon = await startDaemon({ tree: h.tree, db: h.db, fresh });
     addUser(h.db, 'boss', 'admin', PW);
     h.admin = await login(h.daemon.url, 'boss', PW);
     for (const n of staff) {
@@ -279,7 +280,7 @@ describe('migration 041 keeps the reads', () => {
   const h = useDaemon({
     'alpha/README.md': '# 甲类\n\n甲。\n',
     'alpha/sub.md': SUB,
-  }, ['clerk']);
+  }, ['clerk'], { fresh: true });
 
   it('a read from before is the same read after', async () => {
     const H1 = (await h.view('sub', h.s.clerk)).hash;

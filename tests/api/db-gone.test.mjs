@@ -10,7 +10,11 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, makeTmp, request, rmTmp, startDaemon } from './helpers.mjs';
+import { ROOT, makeTmp, request, rmTmp, startDaemon, setShortcuts } from './helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): the database file is taken away and made again under the daemon.
+setShortcuts({ template: false, hashes: false });
 
 const TREE = path.join(ROOT, 'tests', 'fixtures', 'cases', 'situations');
 const json = { 'content-type': 'application/json' };

@@ -16,8 +16,13 @@ import path from 'node:path';
 import {
   LIBFAKETIME, addUser, assertError, login, makeTmp, request, startDaemon, stopChecked, stoppedClockAtInstant,
   stoppedClockEnv,
+  setShortcuts,
 } from './helpers.mjs';
 import { WINDOW_TREE } from './staff-helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): a migration's test: the daemon makes and migrates every database.
+setShortcuts({ template: false, hashes: false });
 
 const TZ = 'Asia/Shanghai';
 

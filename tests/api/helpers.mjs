@@ -10,6 +10,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyTemplate } from './db-shortcuts.mjs';
+
+export { setShortcuts } from './db-shortcuts.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -49,9 +52,12 @@ export function sha256File(p) {
 }
 
 // Starts `spkiosk serve` on a free port and resolves once it printed its
-// listening line. opts: {tree, db, cwd, args, env, wrap}; wrap: a command
+// listening line. opts: {tree, db, cwd, args, env, wrap, fresh}; wrap: a command
 // that execs the daemon after its own arguments (['prlimit', '--nofile=64:96']),
-// so that proc is still the daemon.
+// so that proc is still the daemon. A db not there yet starts as a copy of
+// the run's migrated template (tests/api/db-shortcuts.mjs), unless fresh:
+// true (a test of how a database is made, migrated or first started) or a
+// wrap is given: then the daemon makes it.
 // Returns {url, port, proc, stop(signal) -> Promise<{code, signal}>,
 //          stderr() -> string, stdout() -> string, exited}.
 export async function startDaemon(opts = {}) {
@@ -60,6 +66,12 @@ export async function startDaemon(opts = {}) {
   }
   const tree = opts.tree ?? FIXTURE_TREE;
   const cwd = opts.cwd ?? path.dirname(opts.db);
+  // another --db or a configuration among args would name another file; a
+  // wrapper may run another build, or as another user (who could not open
+  // a copy made by this one)
+  if (!opts.fresh && !opts.wrap && !(opts.args ?? []).some((a) => /^--(db|config)\b/.test(a))) {
+    copyTemplate(BIN, path.resolve(cwd, opts.db));
+  }
   const args = ['serve', '--listen', '127.0.0.1:0', '--db', opts.db, '--procedures', tree,
     ...(opts.args ?? [])];
   const wrap = opts.wrap ?? [];
@@ -305,15 +317,16 @@ export function allHtml(p) {
 
 // Registers hooks for the enclosing file or suite: before, start a daemon on
 // a fresh temporary database (over `tree`, or over a tree written from
-// `files`); after, stop it with SIGTERM, require exit 0, remove the files.
+// `files`; a copy of the run's template unless `fresh`, see startDaemon);
+// after, stop it with SIGTERM, require exit 0, remove the files.
 // The returned handle's `daemon` is set once the hook has run.
-export function useDaemon({ tree, files } = {}) {
+export function useDaemon({ tree, files, fresh } = {}) {
   const h = { daemon: null, tmp: null, db: null };
   before(async () => {
     h.tmp = makeTmp();
     const t = files ? writeTree(path.join(h.tmp, 'tree'), files) : (tree ?? FIXTURE_TREE);
     h.db = path.join(h.tmp, 'x.db');
-    h.daemon = await startDaemon({ tree: t, db: h.db });
+    h.daemon = await startDaemon({ tree: t, db: h.db, fresh });
   });
   after(() => stopChecked(h.daemon, h.tmp));
   return h;

@@ -4,7 +4,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURE_TREE, startDaemon, makeTmp, rmTmp, request, getJSON } from './helpers.mjs';
+import { FIXTURE_TREE, startDaemon, makeTmp, rmTmp, request, getJSON, setShortcuts } from './helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): it reads what a first start says of the database it makes.
+setShortcuts({ template: false, hashes: false });
 
 let tmp;
 let db;

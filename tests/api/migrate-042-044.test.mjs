@@ -17,8 +17,13 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
   makeTmp, rmTmp, startDaemon, adminPassword, login, authHeaders, request,
+  setShortcuts,
 } from './helpers.mjs';
 import { residentCase, WINDOW_TREE } from './staff-helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): a migration's test: the daemon makes and migrates every database.
+setShortcuts({ template: false, hashes: false });
 
 const OLD = process.env.SPKIOSK_OLD_BIN;
 // startDaemon runs its BIN; a wrapper swaps in the old build for the rows

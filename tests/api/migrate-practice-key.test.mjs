@@ -12,7 +12,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startDaemon, makeTmp, stopChecked, writeTree, request } from './helpers.mjs';
+import { startDaemon, makeTmp, stopChecked, writeTree, request, setShortcuts } from './helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): a migration's test: the daemon makes and migrates every database.
+setShortcuts({ template: false, hashes: false });
 
 const proc = (summary) => `# 演示事项\n\n${summary}\n\n## 办理条件\n- 本市户籍\n\n## 第一步：材料\n- [ ] 身份证 {#id_card}\n`;
 const PRACTICE = '# 练习\n\n## 齐全\n王某带了身份证。\n\n```case\nconditions = 是\nbrought = id_card\nexpect = accept\n```\n';

@@ -10,8 +10,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startDaemon, makeTmp, stopChecked, addUser, login } from './helpers.mjs';
+import { ROOT, startDaemon, makeTmp, stopChecked, addUser, login, setShortcuts } from './helpers.mjs';
 import { WINDOW_TREE, residentCase, NAME } from './staff-helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): a migration's test: the daemon makes and migrates every database.
+setShortcuts({ template: false, hashes: false });
 
 // the cases table as 002, 004, 005 and 008 left it, user_version 10
 const DOWNGRADE = `

@@ -14,7 +14,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, makeTmp, request, rmTmp, sleep, startDaemon, writeTree } from './helpers.mjs';
+import { BIN, makeTmp, request, rmTmp, sleep, startDaemon, writeTree, setShortcuts } from './helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): a write cut at any point, from the first: the database as the daemon makes it.
+setShortcuts({ template: false, hashes: false });
 
 const TOOLS = path.dirname(BIN);
 const SHIM = path.join(TOOLS, 'powercut.so');

@@ -12,8 +12,13 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
   makeTmp, startDaemon, stopChecked, adminPassword, login, request,
+  setShortcuts,
 } from './helpers.mjs';
 import { useWindow, residentCase, WINDOW_TREE } from './staff-helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): a migration's test: the daemon makes and migrates every database.
+setShortcuts({ template: false, hashes: false });
 
 const h = useWindow();
 

@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, FIXTURE_TREE, makeTmp, rmTmp, startDaemon, request, login } from './helpers.mjs';
+import { BIN, FIXTURE_TREE, makeTmp, rmTmp, startDaemon, request, login, setShortcuts } from './helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): two processes making and opening one database.
+setShortcuts({ template: false, hashes: false });
 
 let tmp;
 let first;

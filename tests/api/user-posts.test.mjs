@@ -9,7 +9,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   makeTmp, startDaemon, stopChecked, userCmd, login, request,
+  setShortcuts,
 } from './helpers.mjs';
+
+// Every database made as without tests/api/db-shortcuts.mjs (no template,
+// no cached hash): a test of `spkiosk user add --posts`: the CLI makes every user and database.
+setShortcuts({ template: false, hashes: false });
 
 const PW = 'window-pass-1\n';
 
