@@ -107,7 +107,7 @@ describe('first start', () => {
   test('no admin is made when users exist before the first start', async () => {
     const tmp = makeTmp();
     const db = path.join(tmp, 'x.db');
-    addUser(db, 'wang', 'staff', 'window-pass-1');
+    addUser(db, 'wang', 'staff', 'window-pass-1', { cli: true });
     const d = await startDaemon({ db, fresh: true });
     try {
       assert.doesNotMatch(d.stdout(), /created user admin/);
@@ -206,7 +206,7 @@ describe('login, session, logout', () => {
   // a password file written on Windows, piped in: its line ends in CRLF,
   // and the CR is no part of the password (`user add` reads one line)
   test('a password piped in with a CRLF line end logs in without the CR', async () => {
-    addUser(h.db, 'crlf', 'staff', 'crlf-pass-1\r');
+    addUser(h.db, 'crlf', 'staff', 'crlf-pass-1\r', { cli: true });
     assert.equal((await login(h.daemon.url, 'crlf', 'crlf-pass-1')).user, 'crlf');
   });
 

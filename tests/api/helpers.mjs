@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyTemplate } from './db-shortcuts.mjs';
+import { addUserFast, copyTemplate, rememberUser } from './db-shortcuts.mjs';
 
 export { setShortcuts } from './db-shortcuts.mjs';
 
@@ -364,10 +364,18 @@ export function userCmd(args, input = '') {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-// Creates a user in the database at dbPath (the daemon may be running).
-export function addUser(dbPath, name, role, password) {
+// Creates a user in the database at dbPath (the daemon may be running), as
+// `spkiosk user add NAME --role ROLE --db DBPATH` does. The first user of a
+// (role, password) in a run is added by that command; the next ones get
+// its row (the same Argon2id hash) under their name, inserted with the
+// sqlite3 shell (tests/api/db-shortcuts.mjs). A dbPath not there yet
+// starts as a copy of the run's template. opts.cli: true runs the command
+// every time, on the file as it is (a test of `user add` itself).
+export function addUser(dbPath, name, role, password, { cli = false } = {}) {
+  if (!cli && addUserFast(BIN, dbPath, name, role, password)) return;
   const r = userCmd(['add', name, '--role', role, '--db', dbPath], `${password}\n`);
   assert.equal(r.status, 0, `user add ${name}: ${r.stderr}`);
+  if (!cli) rememberUser(BIN, dbPath, name, role, password);
 }
 
 // Logs in; returns {cookie, csrf, user, role}. Throws unless 200.
