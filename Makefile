@@ -178,6 +178,12 @@ unit: $(UNIT_BIN)
 # the cores idle: four at a time took 128 s in CI and used 261 s of CPU
 # here (about 0.37 s per daemon, 0.08 s per `user add` and per login for
 # Argon2, the rest node), so more at a time would not help.
+# A daemon's first start on a new file ran all migrations (~0.1 s of a core)
+# and `user add` an Argon2id hash (~0.08 s), ~360 and ~450 times a check: a
+# run's files now share one migrated template database and one hash per
+# test password, both made by the binary under test in the run's folder
+# (tests/run-files.mjs, SPKIOSK_TEST_RUN_DIR); tests/api/db-shortcuts.mjs
+# says how, and how a test opts out (SPKIOSK_TEST_SHORTCUTS=0 for a run).
 # check-tsan keeps one at a time. The longest files first
 # (tests/run-files.mjs; CI's run of 2026-12-07): by name, rate (37 s, most
 # of it the 30 s grace of a call) and schedule (29 s) started late.
@@ -354,7 +360,13 @@ deb-check: deb
 # daemons 7 %. A new context with its first page costs about 0.9 s of
 # CPU, another page load in a kept one 0.3 s (kioskPage's reuse), an axe
 # run 0.07 s, a second of waiting 0.02-0.07 s: a fixed hold costs the run
-# little, since the other files take the core it leaves.
+# little, since the other files take the core it leaves. The daemons start
+# on the run's migrated template and users share cached hashes, as in the
+# HTTP tests (tests/api/db-shortcuts.mjs, above `api`). Node costs ~1.1 s
+# of CPU per file: small files are folded into a file of their theme, a
+# describe each with its own daemon (20 files into tickets, staff-marks,
+# admin-saves, kiosk-changes, workdays, review-screen, procedure-page and
+# staff-desk on 12-07; each under 15 s here, so they run by name).
 E2E_JOBS ?= 4
 # The longest files first (tests/run-files.mjs), the rest by name after
 # them: by name, long files (the staff window's minute, web, work,
