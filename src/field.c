@@ -362,10 +362,68 @@ static const char *field_regerror_zh(int r)
     }
 }
 
+/* Into out (2 * strlen(v) + 5 bytes at least): "^(" v ")$", with every
+ * ")" of v that closes no "(" before it written "\\)". POSIX ERE reads
+ * such a ")" as the character itself, and so does regcomp of v alone; put
+ * in the wrapper as it was, it closed the wrapper's "(" instead, so that
+ * a)|(b) was ^(a)|(b))$, which lets through any value that starts with a,
+ * and )12 matched 12). A ")" in brackets or escaped is left as it is. */
+static void field_pattern_wrap(const char *v, char *out)
+{
+    const char *p = v;
+    size_t o = 0;
+    int depth = 0;
+
+    out[o++] = '^';
+    out[o++] = '(';
+    while (*p) {
+        if (*p == '\\' && p[1]) {
+            out[o++] = *p++;
+            out[o++] = *p++;
+            continue;
+        }
+        if (*p == '[') {
+            /* up to the "]" that ends it: one first (or after ^) is
+             * itself, and [:digit:], [=a=], [.-.] end at their own pair */
+            out[o++] = *p++;
+            if (*p == '^')
+                out[o++] = *p++;
+            if (*p == ']')
+                out[o++] = *p++;
+            while (*p && *p != ']') {
+                if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+                    const char *end = strchr(p + 2, p[1]);
+                    while (end && end[1] != ']')
+                        end = strchr(end + 1, p[1]);
+                    if (end) {
+                        while (p < end + 2)
+                            out[o++] = *p++;
+                        continue;
+                    }
+                }
+                out[o++] = *p++;
+            }
+            if (*p)
+                out[o++] = *p++;
+            continue;
+        }
+        if (*p == '(')
+            depth++;
+        else if (*p == ')' && depth > 0)
+            depth--;
+        else if (*p == ')')
+            out[o++] = '\\';
+        out[o++] = *p++;
+    }
+    out[o++] = ')';
+    out[o++] = '$';
+    out[o] = '\0';
+}
+
 static int field_compile_pattern(const char *path, int line, struct field *f, const char *v,
                                  struct diag_list *diags)
 {
-    char buf[FIELD_PATTERN_MAX + 8], err[128], err2[400];
+    char buf[2 * FIELD_PATTERN_MAX + 8], err[128], err2[400];
     const char *risk;
     int r;
 
@@ -389,7 +447,7 @@ static int field_compile_pattern(const char *path, int line, struct field *f, co
     r = regcomp(&f->re, v, REG_EXTENDED | REG_NOSUB);
     if (r == 0) {
         regfree(&f->re);
-        snprintf(buf, sizeof buf, "^(%s)$", v);
+        field_pattern_wrap(v, buf);
         r = regcomp(&f->re, buf, REG_EXTENDED | REG_NOSUB);
     }
     if (r != 0) {

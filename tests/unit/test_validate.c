@@ -795,6 +795,44 @@ Test(validate_text, pattern_matches_the_whole_value)
     field_free(&f);
 }
 
+/* A ")" with no "(" before it is the character itself in POSIX ERE, and
+ * the pattern compiles alone that way (the check's own look passes it):
+ * matched as a whole value, it must keep that meaning. Put inside ^( )$
+ * as it was written, it closed the wrapper early: a)|(b) became
+ * ^(a)|(b))$, which let through any value that starts with a, and )12
+ * matched 12) instead. */
+Test(validate_text, a_parenthesis_with_no_pair_is_the_character_itself)
+{
+    struct field f;
+
+    field_from("code | 编号 | text | pattern=a)|(b)", &f);
+    expect_ok(&f, "a)", "a)");
+    expect_ok(&f, "b", "b");
+    expect_bad(&f, "a", "pattern");
+    expect_bad(&f, "a1234", "pattern");
+    expect_bad(&f, "b)", "pattern");
+    field_free(&f);
+
+    field_from("code | 编号 | text | pattern=)[0-9]{2}", &f);
+    expect_ok(&f, ")12", ")12");
+    expect_bad(&f, "12)", "pattern");
+    field_free(&f);
+
+    /* in brackets, escaped, or closing a group: as it always was */
+    field_from("code | 编号 | text | pattern=[)]x|\\)y|(z)", &f);
+    expect_ok(&f, ")x", ")x");
+    expect_ok(&f, ")y", ")y");
+    expect_ok(&f, "z", "z");
+    expect_bad(&f, "zz", "pattern");
+    field_free(&f);
+    field_from("code | 编号 | text | pattern=[[:digit:])]+)|(q)", &f);
+    expect_ok(&f, "1)2))", "1)2))");
+    expect_ok(&f, "q", "q");
+    expect_bad(&f, "12", "pattern");
+    expect_bad(&f, "1)2q", "pattern");
+    field_free(&f);
+}
+
 /* The contract's rule table binds pattern= to no type, and a hall has real
  * uses for it beyond text: a landline of its own area code, an ID number of
  * its district. It is matched against the value as stored, after the type
