@@ -50,8 +50,9 @@ void clock_today_text(char out[CLOCK_DAY_LEN]);
 #define CLOCK_WHEN_LEN 32       /* buffer for clock_local_when_text, NUL included */
 /* The local time of `at` as a resident reads it beside `now`: "今天 09:31",
  * "明天 09:31", else "12月9日 09:31"; the minute rounded up, so that "after
- * this time" is true. "稍后" when either cannot be broken down. */
-void clock_local_when_text(time_t at, time_t now, char out[CLOCK_WHEN_LEN]);
+ * this time" is true. 0, or -1 when either cannot be broken down (out is
+ * then ""). */
+int clock_local_when_text(time_t at, time_t now, char out[CLOCK_WHEN_LEN]);
 
 /* Whether the local time is UTC and nobody chose it (TZ unset): a server
  * installed with UTC, eight hours off a hall in China, whose tickets, due

@@ -636,7 +636,10 @@ enum MHD_Result api_case_lookup(struct http_request *req)
         (wait = throttle_attempt_begin(&keys, now)) > 0) {
         /* only outside's day-long bound waits past a quarter of an hour */
         if (wait > THROTTLE_FAIL_WINDOW) {
-            clock_local_when_text((time_t)(now + wait), (time_t)now, when);
+            /* a local time that cannot be read (never, in practice):
+             * 请在24小时以后再试, the longest the wait can be */
+            if (clock_local_when_text((time_t)(now + wait), (time_t)now, when) != 0)
+                snprintf(when, sizeof when, "24小时");
             snprintf(busy_text, sizeof busy_text, busy_day, when);
         }
         ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts",

@@ -87,15 +87,15 @@ long clock_ms_to_midnight(void)
     return ms > 25L * 3600 * 1000 ? 25L * 3600 * 1000 : ms;
 }
 
-void clock_local_when_text(time_t at, time_t now, char out[CLOCK_WHEN_LEN])
+int clock_local_when_text(time_t at, time_t now, char out[CLOCK_WHEN_LEN])
 {
     struct tm a, n, next;
     time_t t = at + 59;
 
     t -= ((t % 60) + 60) % 60;
     if (!localtime_r(&t, &a) || !localtime_r(&now, &n)) {
-        snprintf(out, CLOCK_WHEN_LEN, "稍后");
-        return;
+        out[0] = '\0';
+        return -1;
     }
     /* the day after now's, by mktime's normalising (a day is not always
      * 86400 s where clocks change) */
@@ -112,6 +112,7 @@ void clock_local_when_text(time_t at, time_t now, char out[CLOCK_WHEN_LEN])
     else
         snprintf(out, CLOCK_WHEN_LEN, "%d月%d日 %02d:%02d", a.tm_mon + 1, a.tm_mday, a.tm_hour,
                  a.tm_min);
+    return 0;
 }
 
 int clock_local_is_default_utc(void)

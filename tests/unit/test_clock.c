@@ -131,7 +131,7 @@ Test(clock, when_text_names_the_local_minute_and_day)
     time_t now = CLOCK_FLOOR + 15 * 3600 + 59 * 60; /* 12-01 23:59 CST */
 
     zone("CST-8");
-    clock_local_when_text(now, now, out);
+    cr_assert_eq(clock_local_when_text(now, now, out), 0);
     cr_assert_str_eq(out, "今天 23:59");
     clock_local_when_text(now + 1, now, out);
     cr_assert_str_eq(out, "明天 00:00", "rounded up past midnight: %s", out);
