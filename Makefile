@@ -39,7 +39,7 @@ REPAIRS  = $(sort $(wildcard schema/repair/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall check-install check-install-unit deb deb-check run check check-asan check-tsan check-days check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-e2e unit api district e2e e2e-shots clean bench bench-attack measure
+.PHONY: all install uninstall check-install deb deb-check run check check-asan check-tsan check-days check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-e2e unit api district e2e e2e-shots clean bench bench-attack measure
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -310,20 +310,6 @@ check-install: $(BUILD)/spkiosk
 	sh tests/install/install.sh $(BUILD)
 	python3 tests/install/notify.py $(BUILD)/spkiosk
 
-# check's way to run check-install and unit: side by side. The install test
-# is mostly process starts and waiting (20 s, 6 CPU-s), which the unit
-# binaries fill; its output goes to a file, printed whole after the unit's.
-# Only check-install's own make touches the build folder meanwhile (this
-# target has no prerequisites and run-unit.sh runs built binaries), so the
-# FORCE rules above never run twice at once. Needs what check built first.
-check-install-unit:
-	@log=$(BUILD)/check-install.log; \
-	$(MAKE) --no-print-directory check-install >"$$log" 2>&1 & pid=$$!; \
-	sh scripts/run-unit.sh $(UNIT_BIN); u=$$?; \
-	wait $$pid; i=$$?; cat "$$log"; \
-	[ $$i -eq 0 ] || echo "check-install failed (exit $$i)"; \
-	[ $$u -eq 0 ] && [ $$i -eq 0 ]
-
 # The district database (contrib/district) in a real PostgreSQL 15 the test
 # starts; skipped, saying why, when PostgreSQL is not installed.
 district: $(BUILD)/spkiosk
@@ -419,7 +405,7 @@ measure: $(BUILD)/spkiosk node_modules/.package-lock.json
 check: deps-e2e
 	@$(MAKE) --no-print-directory -j2 all $(UNIT_BIN)
 	$(BUILD)/spkiosk check procedures
-	@$(MAKE) --no-print-directory check-install-unit api district e2e
+	@$(MAKE) --no-print-directory check-install unit api district e2e
 
 check-asan: deps-e2e
 	@$(MAKE) --no-print-directory -j2 BUILD=build/asan SAN=1 all $(UNIT_BIN:$(BUILD)/%=build/asan/%)
