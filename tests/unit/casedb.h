@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "clock.h"
 #include "db.h"
+#include "dbtemplate.h"
 #include "loader.h"
 #include "models.h"
 #include "sweep.h"
@@ -77,6 +78,7 @@ static inline void casedb_open(struct casedb *t)
     snprintf(path, sizeof path, "%s/tree/hall/simple.md", t->dir);
     casedb_write(path, casedb_simple_md);
     snprintf(path, sizeof path, "%s/x.db", t->dir);
+    dbtemplate_make(path);
     cr_assert_eq(db_open(path, &t->db, err, sizeof err), 0, "%s", err);
     cr_assert_eq(db_migrate(t->db, err, sizeof err), 0, "%s", err);
     snprintf(path, sizeof path, "%s/tree", t->dir);

@@ -21,6 +21,7 @@
 #include "admin.h"
 #include "catalog.h"
 #include "db.h"
+#include "dbtemplate.h"
 #include "library.h"
 #include "loader.h"
 #include "store.h"
@@ -94,6 +95,7 @@ static void setup(void)
     put("alpha/one.md", GOOD("一"));
     put("alpha/two.md", GOOD("二"));
     snprintf(p, sizeof p, "%s/x.db", dir);
+    dbtemplate_make(p);
     cr_assert_eq(db_open(p, &db, err, sizeof err), 0, "%s", err);
     cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
     cr_assert_eq(loader_run(db, root), 0);
