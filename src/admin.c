@@ -1007,6 +1007,25 @@ static int admin_triage_waiting(struct db *db, const struct triage *t, const cha
     return 0;
 }
 
+/* What is at rel's category folder, looked at as a save opens it
+ * (library_folder_open): 0 a folder, ELOOP a link (the loader does not
+ * read it, and nothing is written through it), ENOENT none or no folder;
+ * -1 when memory ran out. */
+static int admin_folder_state(const char *root, const char *rel)
+{
+    const char *name;
+    int dfd = library_folder_open(root, rel, &name), err = errno;
+
+    if (dfd >= 0) {
+        close(dfd);
+        return 0;
+    }
+    return err == ENOMEM ? -1 : err == ELOOP ? ELOOP : ENOENT;
+}
+
+static const char admin_folder_link[] =
+    "分类文件夹 %s 是符号链接（指向别处），不会读取，也不能在这里保存；请在服务器上把它换成真正的文件夹";
+
 /* The triage, the directory or a category's README.md: its own problems,
  * and, as errors of its own, the errors its text would cause in other files
  * (a link to an office or a question it no longer has) that the tree on
@@ -1026,23 +1045,12 @@ static int admin_check_special(struct db *db, const char *root, int today, const
         goto out;
     bn = strlen(base);
     if (strchr(rel, '/')) {
-        const char *name;
-        int dfd, err;
-        if (!(cat = admin_category_of(rel)))
+        int folder;
+        if (!(cat = admin_category_of(rel)) || (folder = admin_folder_state(root, rel)) < 0)
             goto out;
-        /* as the save opens it: a folder that is a link is not read by
-         * the loader, and nothing is written through it */
-        dfd = library_folder_open(root, rel, &name);
-        err = errno;
-        if (dfd >= 0)
-            close(dfd);
-        else if (err == ENOMEM)
-            goto out;
-        if (dfd < 0) {
+        if (folder != 0) {
             rc = diag_error(&out->diags, rel, 1,
-                            err == ELOOP ? "分类文件夹 %s 是符号链接（指向别处），不会读取，也不能在这里保存；"
-                                           "请在服务器上把它换成真正的文件夹"
-                                         : "分类文件夹 %s 不存在；请先在服务器上建立它",
+                            folder == ELOOP ? admin_folder_link : "分类文件夹 %s 不存在；请先在服务器上建立它",
                             cat) ? -1 : 0;
             goto out;
         }
@@ -1309,18 +1317,14 @@ int admin_check_as(struct db *db, const char *root, int today, const char *rel, 
     }
     if (!(f = admin_lib_file(&lib, rel))) {
         /* its folder was not read: missing, a link, or refused (see the
-         * list); looked at as the save opens it */
-        const char *name;
-        int dfd = library_folder_open(root, rel, &name), err = errno;
-        if (dfd >= 0)
-            close(dfd);
-        if (dfd >= 0)
-            diag_error(&out->diags, rel, 1, "分类文件夹 %s 有问题，里面的文件没有读取；请先看事项列表里的问题", cat);
-        else if (err == ELOOP)
-            diag_error(&out->diags, rel, 1, "分类文件夹 %s 是符号链接（指向别处），不会读取，也不能在这里保存；"
-                                            "请在服务器上把它换成真正的文件夹", cat);
-        else if (err == ENOMEM)
+         * list) */
+        int folder = admin_folder_state(root, rel);
+        if (folder < 0)
             goto out;
+        if (folder == 0)
+            diag_error(&out->diags, rel, 1, "分类文件夹 %s 有问题，里面的文件没有读取；请先看事项列表里的问题", cat);
+        else if (folder == ELOOP)
+            diag_error(&out->diags, rel, 1, admin_folder_link, cat);
         else
             diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在；请先在服务器上建立它和它的 README.md", cat);
         rc = out->diags.oom ? -1 : 0;
