@@ -308,19 +308,47 @@ export async function holdQueueRefresh(page) {
   return async () => { release(); await page.unroute(url); };
 }
 
+// Waits for the screen of a route matching re, after action (which moves
+// there) when given. What #main shows before the action is marked old, and
+// so is whatever lands in #main while the hash does not match re yet: a
+// screen still loading when the action ran (home, just after goto) drew
+// itself after the mark, before the route it was left for (the resumed
+// case's /returned) had answered; unmarked, it passed for the new screen
+// (CI, stop 55).
 export async function atRoute(page, re, action = null, { timeout = 10_000 } = {}) {
   if (action) {
     // a page not on the kiosk yet (about:blank) has nothing to mark
-    await page.evaluate(() => { for (const e of document.getElementById('main')?.children ?? []) e.dataset.e2eOld = '1'; });
+    await page.evaluate((src) => {
+      const main = document.getElementById('main');
+      if (!main) return;
+      for (const e of main.children) e.dataset.e2eOld = '1';
+      const m = /^\/(.*)\/(\w*)$/.exec(src);
+      const want = new RegExp(m[1], m[2]);
+      window.__e2eRouteWatch?.disconnect();
+      const watch = new MutationObserver((recs) => {
+        if (want.test(location.hash)) return;
+        for (const r of recs) for (const n of r.addedNodes) if (n.nodeType === 1) n.dataset.e2eOld = '1';
+      });
+      watch.observe(main, { childList: true });
+      window.__e2eRouteWatch = watch;
+    }, re.toString());
     await action();
   }
-  await page.waitForFunction((src) => {
-    const m = /^\/(.*)\/(\w*)$/.exec(src);
-    if (!new RegExp(m[1], m[2]).test(location.hash)) return false;
-    const main = document.getElementById('main');
-    return !!main && !main.querySelector('[data-e2e-old]') && !main.querySelector('.loading') &&
-      !!main.querySelector('h1');
-  }, re.toString(), { timeout });
+  try {
+    await page.waitForFunction((src) => {
+      const m = /^\/(.*)\/(\w*)$/.exec(src);
+      if (!new RegExp(m[1], m[2]).test(location.hash)) return false;
+      const main = document.getElementById('main');
+      return !!main && !main.querySelector('[data-e2e-old]') && !main.querySelector('.loading') &&
+        !!main.querySelector('h1');
+    }, re.toString(), { timeout });
+  } finally {
+    // a later navigation without atRoute must not have its screen marked
+    if (action) {
+      await page.evaluate(() => { window.__e2eRouteWatch?.disconnect(); window.__e2eRouteWatch = null; })
+        .catch(() => {});
+    }
+  }
 }
 
 export async function h1Text(page) {
