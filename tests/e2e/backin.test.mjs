@@ -126,9 +126,10 @@ describe('我有凭条: back into a case', () => {
     });
     try {
       await page.goto(k.url + '/?kiosk=1#/');
-      await page.evaluate((id) => { location.hash = '#/case/' + id; }, returned.id);
-      await atRoute(page, new RegExp(`^#/case/${returned.id}/`));
+      await atRoute(page, new RegExp(`^#/case/${returned.id}/`),
+        () => page.evaluate((id) => { location.hash = '#/case/' + id; }, returned.id));
       const heading = await page.locator('#main h1').innerText();
+      assert.equal(heading, '需要补正后重新提交', 'the returned case is the one shown');
       await new Promise((res) => setTimeout(res, 2500));
       assert.ok(held >= 1, 'the home page asked for its categories');
       assert.equal(await page.locator('#main h1').innerText(), heading, 'the case is still shown');

@@ -275,12 +275,6 @@ export async function adminGoto(page, url, password, ready) {
   await page.locator(ready).waitFor();
 }
 
-// Waits for the kiosk's hash route and for its screen to be drawn (an h1
-// in main, no loading line). With `action`, the screen on show is marked
-// first, the action is run, and the wait also needs the marked screen gone
-// (so the old screen is never taken for the new one). A `page.goto` to the
-// same page with another hash only changes the hash: pass it as the action,
-// or the screen before it, still drawn, passes the wait.
 // The staff page opens a case typed into 打开办件 (a ticket or an id) and
 // waits for its heading to name the ticket. Returns the case pane.
 export async function openStaffCase(page, key, ticket = key) {
@@ -314,7 +308,11 @@ export async function holdQueueRefresh(page) {
 // screen still loading when the action ran (home, just after goto) drew
 // itself after the mark, before the route it was left for (the resumed
 // case's /returned) had answered; unmarked, it passed for the new screen
-// (CI, stop 55).
+// (CI, stop 55). Without an action nothing is marked: the screen before,
+// still drawn while the app has the new hash but not its screen (go()
+// moves the hash first), passes the wait if re matches it too. A
+// `page.goto` to the same page with another hash, a goBack, a click that
+// moves the route: pass them as the action.
 export async function atRoute(page, re, action = null, { timeout = 10_000 } = {}) {
   if (action) {
     // a page not on the kiosk yet (about:blank) has nothing to mark

@@ -57,11 +57,9 @@ describe('a case started while its file changes twice', () => {
       await goLive('条件丙');
       await route.fulfill({ response: res });
     });
-    await page.getByRole('button', { name: /开始办理/ }).first().click();
-    await page.waitForFunction(() => /\/conditions$/.test(location.hash));
+    await atRoute(page, /\/conditions$/, () => page.getByRole('button', { name: /开始办理/ }).first().click());
     assert.ok(pinned, 'the case was created');
     const main = page.locator('#main');
-    await main.locator('h1').waitFor();
     const text = await main.innerText();
     assert.match(text, /条件乙/, 'the condition of the version the case pinned');
     assert.doesNotMatch(text, /条件丙/);

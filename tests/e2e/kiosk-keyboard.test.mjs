@@ -34,8 +34,8 @@ describe('Esc on the kiosk\'s dialogs', () => {
   it('首页 during a case: Esc keeps the case, focus back on 首页', async () => {
     await page.goto(k.url + '/?kiosk=1#/p/labour-handbook');
     await page.locator('#main h1').waitFor();
-    await page.locator('#main button', { hasText: '开始办理' }).first().click();
-    await atRoute(page, /#\/case\/[0-9a-f]{32}\//);
+    await atRoute(page, /#\/case\/[0-9a-f]{32}\//,
+      () => page.locator('#main button', { hasText: '开始办理' }).first().click());
     const where = page.url();
     await page.locator('#btn-home').focus();
     await page.keyboard.press('Enter');

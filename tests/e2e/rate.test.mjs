@@ -164,8 +164,7 @@ describe('the window\'s evaluator', () => {
       assert.equal((await move('accept')).status, 200);
       assert.equal((await move('complete', { outcome: '已办结' })).status, 200);
       await rp.page.goto(`${k.url}/#/`);
-      await rp.page.goto(`${k.url}/#/case/${second.id}`);
-      await atRoute(rp.page, /\/closed$/);
+      await atRoute(rp.page, /\/closed$/, () => rp.page.goto(`${k.url}/#/case/${second.id}`));
       await rp.page.locator('#main .rating').waitFor();
       await rp.page.locator('label[for=rate-2]').tap();
       await rp.page.locator('#main .rating-why').waitFor();

@@ -480,14 +480,12 @@ describe('the triage on a phone', () => {
       assert.equal(await entries(), n, 'no entry added by 上一题');
       assert.equal(await page.locator('#main button', { hasText: '上一题' }).count(), 0, 'none on the first question');
       // the phone's back button now leaves the triage, it does not go forward to 第二题
-      await page.goBack();
-      await atRoute(page, /^#\/$/);
+      await atRoute(page, /^#\/$/, () => page.goBack());
       // an end screen's 上一题 goes back to its question the same way
       await atRoute(page, /^#\/triage$/, () => page.locator('#main .triage-entry button', { hasText: '不知道办什么' }).tap());
       await atRoute(page, /^#\/triage\/start\/end\/\d+$/, () => page.locator('#main a.answer').last().tap());
       await atRoute(page, /^#\/triage$/, prev);
-      await page.goBack();
-      await atRoute(page, /^#\/$/);
+      await atRoute(page, /^#\/$/, () => page.goBack());
       kp.assertClean('phone triage');
     } finally {
       await kp.close();
