@@ -18,6 +18,8 @@ enum MHD_Result api_staff_pass(struct http_request *req);
 enum MHD_Result api_staff_handout(struct http_request *req);
 enum MHD_Result api_staff_receive(struct http_request *req);
 enum MHD_Result api_staff_receive_withdraw(struct http_request *req);
+enum MHD_Result api_staff_not_brought(struct http_request *req);
+enum MHD_Result api_staff_not_brought_withdraw(struct http_request *req);
 enum MHD_Result api_staff_reject(struct http_request *req);
 enum MHD_Result api_staff_refuse(struct http_request *req); /* 不予受理, ours */
 enum MHD_Result api_staff_assign(struct http_request *req);

@@ -273,6 +273,48 @@ int window_received_each(struct db *db, const struct case_state *cs,
 int window_withdraw_received(struct db *db, const char *id, const char *user, bool admin,
                              const char *item, const char *reason, struct refusal *e);
 
+/* An optional paper (如有) the resident ticked at the kiosk and did not
+ * bring, recorded at the window: each item named (ids of the pinned
+ * version) is unticked (case_checklist), so the receipt's 已收材料, the
+ * case views and the resident's checklist stop saying the hall has it; a
+ * `not_brought` event per paper, detail its id, names user and the
+ * item's step. Never owed (missing does not change), the step stays as
+ * it was. Only while the case is in the hall's hands (accepted, ready),
+ * as window_receive. Every name is checked before anything is written,
+ * in order, the first problem refused: unknown_item (422), not_applicable
+ * (422: does not apply to the case's answers), not_optional (422: a
+ * required paper has its own flow, 退回补正 then 容缺受理 and 补交),
+ * not_ticked (409: not ticked, or marked already), window_record (409:
+ * ticked by a standing window record, 已收到, which its own withdrawal
+ * takes back); an empty list items_required (422); a repeated name counts
+ * once. Status refusals: not_accepted (409), unknown_case (404).
+ * 0, 1 with e, -1. */
+int window_not_brought(struct db *db, const char *id, const char *user, const struct window_flags *items,
+                       struct refusal *e);
+
+/* The not-brought records (window_not_brought) since the case's last
+ * acceptance that still stand: not marked again since, not withdrawn,
+ * not brought after all (a later `received` of the paper), still
+ * unticked, and items of the pinned version; each called as
+ * window_received_each calls it. 0, each's non-zero, or -1. */
+int window_not_brought_each(struct db *db, const struct case_state *cs,
+                            int (*each)(void *ctx, const struct proc_item *it, size_t step, const char *at,
+                                        const char *user),
+                            void *ctx);
+
+/* A not-brought record made by mistake (the paper was there after all),
+ * withdrawn: item is ticked again at its step, as the resident had it
+ * (the receipt lists it with no date of a later hand-over), and a
+ * `not_brought_withdrawn` event names user, the step and, as detail,
+ * "ITEM REASON". Only a record that stands (window_not_brought_each),
+ * only by the staffer who made it or an admin, only while the case is
+ * accepted or ready. Checked in order, nothing written on a refusal:
+ * item_required, reason_required, reason_too_long, bad_text (422, reason
+ * as window_withdraw_received's); not_accepted (409); unknown_item (422);
+ * not_marked (409); not_your_record (403). 0, 1 with e, -1. */
+int window_not_brought_withdraw(struct db *db, const char *id, const char *user, bool admin,
+                                const char *item, const char *reason, struct refusal *e);
+
 /* 叫号: calls the oldest waiting case not called yet (passing over one
  * whose pinned version no longer parses, and one a staffer handed in at
  * their own window: window_submit) to window, the staffer's window

@@ -393,6 +393,8 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/staff/cases/{}/handout", api_staff_handout, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/received", api_staff_receive, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/received/withdraw", api_staff_receive_withdraw, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/not-brought", api_staff_not_brought, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/not-brought/withdraw", api_staff_not_brought_withdraw, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/reject", api_staff_reject, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/refuse", api_staff_refuse, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/assign", api_staff_assign, HTTP_STAFF, true},

@@ -457,9 +457,11 @@ out:
     return res;
 }
 
-/* {"items":["ITEM_ID"…]}: the papers owed since 容缺受理 that the resident
- * brought (window_receive). */
-enum MHD_Result api_staff_receive(struct http_request *req)
+/* {"items":["ITEM_ID"…]}: papers of the case recorded by move
+ * (window_receive, window_not_brought). */
+static enum MHD_Result api_staff_papers(struct http_request *req,
+                                        int (*move)(struct db *db, const char *id, const char *user,
+                                                    const struct window_flags *items, struct refusal *e))
 {
     char id[CASE_ID_LEN + 1];
     const char **names = NULL;
@@ -482,7 +484,7 @@ enum MHD_Result api_staff_receive(struct http_request *req)
         res = reply_internal(req);
         goto out;
     }
-    r = window_receive(db, id, req->user, &items, &e);
+    r = move(db, id, req->user, &items, &e);
     res = api_staff_case_answer(req, db, r, &e, id);
 out:
     free(names);
@@ -490,9 +492,12 @@ out:
     return res;
 }
 
-/* {"item":"ITEM_ID","reason":"…"}: a 补交 recorded by mistake, withdrawn
- * (window_withdraw_received). */
-enum MHD_Result api_staff_receive_withdraw(struct http_request *req)
+/* {"item":"ITEM_ID","reason":"…"}: a record of a paper taken back by
+ * withdraw (window_withdraw_received, window_not_brought_withdraw). */
+static enum MHD_Result api_staff_paper_withdraw(struct http_request *req,
+                                                int (*withdraw)(struct db *db, const char *id, const char *user,
+                                                                bool admin, const char *item,
+                                                                const char *reason, struct refusal *e))
 {
     char id[CASE_ID_LEN + 1];
     struct refusal e;
@@ -513,11 +518,36 @@ enum MHD_Result api_staff_receive_withdraw(struct http_request *req)
         res = reply_refusal(req, &api_staff_err_not_text);
         goto out;
     }
-    r = window_withdraw_received(db, id, req->user, req->admin, item, reason, &e);
+    r = withdraw(db, id, req->user, req->admin, item, reason, &e);
     res = api_staff_case_answer(req, db, r, &e, id);
 out:
     cJSON_Delete(body);
     return res;
+}
+
+/* the papers owed since 容缺受理 that the resident brought, or an
+ * optional one handed over (window_receive) */
+enum MHD_Result api_staff_receive(struct http_request *req)
+{
+    return api_staff_papers(req, window_receive);
+}
+
+/* a 补交 recorded by mistake, withdrawn (window_withdraw_received) */
+enum MHD_Result api_staff_receive_withdraw(struct http_request *req)
+{
+    return api_staff_paper_withdraw(req, window_withdraw_received);
+}
+
+/* optional papers ticked at the kiosk and not brought (window_not_brought) */
+enum MHD_Result api_staff_not_brought(struct http_request *req)
+{
+    return api_staff_papers(req, window_not_brought);
+}
+
+/* such a record made by mistake, withdrawn (window_not_brought_withdraw) */
+enum MHD_Result api_staff_not_brought_withdraw(struct http_request *req)
+{
+    return api_staff_paper_withdraw(req, window_not_brought_withdraw);
 }
 
 /* One colleague: {"user","display","role","posts":[{"id","name"}]}

@@ -864,12 +864,15 @@ static const char sql_received_standing[] =
     " AND substr(n.detail, 1, length(e.detail) + 1) = e.detail || ' ')))"
     " ORDER BY e.id LIMIT 1000";
 
-int window_received_each(struct db *db, const struct case_state *cs,
-                         int (*each)(void *ctx, const struct proc_item *it, size_t step, const char *at,
-                                     const char *user),
-                         void *ctx)
+/* The records of sql (detail: the item's id, at, user) whose paper is
+ * of the pinned version and ticked as wanted: each called as
+ * window_received_each says. */
+static int window_records_each(struct db *db, const struct case_state *cs, const char *sql, bool ticked,
+                               int (*each)(void *ctx, const struct proc_item *it, size_t step,
+                                           const char *at, const char *user),
+                               void *ctx)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_received_standing);
+    sqlite3_stmt *st = db_stmt(db, sql);
     const struct proc_item *it;
     size_t step;
     int r = SQLITE_ERROR, rc = 0;
@@ -882,8 +885,8 @@ int window_received_each(struct db *db, const struct case_state *cs,
         const char *item = (const char *)sqlite3_column_text(st, 0);
         const char *at = (const char *)sqlite3_column_text(st, 1);
         const char *user = (const char *)sqlite3_column_text(st, 2);
-        /* still ticked and of the pinned version: what a withdrawal undoes */
-        if (!item || !(it = procedure_item_find(cs->model, item, &step)) || !cases_ticked(cs, it->id))
+        /* the tick as the record left it: what taking it back undoes */
+        if (!item || !(it = procedure_item_find(cs->model, item, &step)) || cases_ticked(cs, it->id) != ticked)
             continue;
         if ((rc = each(ctx, it, step, at ? at : "", user ? user : "")) != 0)
             break;
@@ -893,6 +896,14 @@ out:
     if (rc)
         return rc;
     return r == SQLITE_DONE ? 0 : -1;
+}
+
+int window_received_each(struct db *db, const struct case_state *cs,
+                         int (*each)(void *ctx, const struct proc_item *it, size_t step, const char *at,
+                                     const char *user),
+                         void *ctx)
+{
+    return window_records_each(db, cs, sql_received_standing, true, each, ctx);
 }
 
 struct window_standing_find {
@@ -996,6 +1007,233 @@ int window_withdraw_received(struct db *db, const char *id, const char *user, bo
     if (db_run(st, b) != 0 || sqlite3_changes(db_handle(db)) != 1 ||
         cases_step_settle(db, cs.id, f.step) != 0 ||
         cases_event_add(db, cs.id, "received_withdrawn", "window", user, (int)f.step, detail) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    free(detail);
+    cases_state_free(&cs);
+    return rc;
+}
+
+/* ---- an optional paper ticked at the kiosk, not brought ------------------- */
+
+static const struct refusal err_nb_none = {REFUSAL_INVALID, "items_required",
+                                            "请选择居民勾选了却没有带来的是哪份材料"};
+static const struct refusal err_nb_not_yet = {
+    REFUSAL_CONFLICT, "not_accepted",
+    "这件办件还没有受理：请先受理，再登记居民勾选了却没有带来的“如有”材料（受理回执打印前登记）"};
+static const struct refusal err_nb_returned = {
+    REFUSAL_CONFLICT, "not_accepted",
+    "这件办件已退回居民补正：材料由居民（或代为补正时）在办件里重新勾选，请刷新后再看"};
+static const struct refusal err_nb_closed = {
+    REFUSAL_CONFLICT, "not_accepted", "这件办件已经办结或不予办理，不能再登记没带的材料，请刷新后再看"};
+static const struct refusal err_nb_na = {
+    REFUSAL_INVALID, "not_applicable",
+    "按居民填写的情况，这份材料不适用于这件办件，不在已收材料里；请刷新办件后再看"};
+static const struct refusal err_nb_required = {
+    REFUSAL_INVALID, "not_optional",
+    "这份材料是必须交的，不能只登记“没带”：居民没有带来的，请退回补正并标出这份材料"};
+static const struct refusal err_nb_not_ticked = {
+    REFUSAL_CONFLICT, "not_ticked",
+    "这份材料没有勾选（可能同事刚刚登记过没带），本来就不在已收材料里，请刷新后再看"};
+static const struct refusal err_nb_window = {
+    REFUSAL_CONFLICT, "window_record",
+    "这份材料是窗口登记收到的；登记错了，请点它旁边的“撤销”并写明原因"};
+
+/* The `not_brought` events of this acceptance that still stand: after the
+ * case's last `accepted` (a return and a new hand-in replace the step's
+ * ticks with what was sent then), with no later `not_brought` or
+ * `received` of the same paper (brought after all: 已收到) nor a
+ * `not_brought_withdrawn` after it, whose detail is "ITEM REASON". */
+static const char sql_not_brought_standing[] =
+    "SELECT e.detail, e.at, e.user, e.step FROM case_events e"
+    " WHERE e.case_id = ?1 AND e.what = 'not_brought' AND e.detail IS NOT NULL"
+    " AND e.id > (SELECT coalesce(max(id), 0) FROM case_events WHERE case_id = ?1 AND what = 'accepted')"
+    " AND NOT EXISTS (SELECT 1 FROM case_events n WHERE n.case_id = ?1 AND n.id > e.id"
+    " AND ((n.what IN ('not_brought', 'received') AND n.detail = e.detail) OR (n.what = 'not_brought_withdrawn'"
+    " AND substr(n.detail, 1, length(e.detail) + 1) = e.detail || ' ')))"
+    " ORDER BY e.id LIMIT 1000";
+
+int window_not_brought_each(struct db *db, const struct case_state *cs,
+                            int (*each)(void *ctx, const struct proc_item *it, size_t step, const char *at,
+                                        const char *user),
+                            void *ctx)
+{
+    return window_records_each(db, cs, sql_not_brought_standing, false, each, ctx);
+}
+
+/* The refusal of the first name of items that is not an optional paper
+ * the resident ticked, or NULL when every one is (*err on a database
+ * error). A required paper has its own flow (退回补正, then 材料没带齐 and
+ * 容缺受理, then 补交); a window record (已收到) its own 撤销. */
+static const struct refusal *window_not_brought_check(struct db *db, const struct case_state *cs,
+                                                      const struct window_flags *items, bool *err)
+{
+    struct window_standing_find f;
+    const struct proc_item *it;
+    size_t k, step;
+
+    for (k = 0; k < items->n; k++) {
+        if (!(it = procedure_item_find(cs->model, items->names[k], &step)))
+            return &err_recv_unknown;
+        if (!cases_item_applies(cs, step, it))
+            return &err_nb_na;
+        if (it->required)
+            return &err_nb_required;
+        if (!cases_ticked(cs, it->id))
+            return &err_nb_not_ticked;
+        memset(&f, 0, sizeof f);
+        f.item = it->id;
+        if (window_received_each(db, cs, window_standing_match, &f) != 0) {
+            *err = true;
+            return NULL;
+        }
+        if (f.found)
+            return &err_nb_window;
+    }
+    return items->bad_tail ? &err_recv_unknown : items->n ? NULL : &err_nb_none;
+}
+
+int window_not_brought(struct db *db, const char *id, const char *user, const struct window_flags *items,
+                       struct refusal *e)
+{
+    static const char sql_untick[] = "DELETE FROM case_checklist WHERE case_id = ?1 AND item_id = ?2";
+    const struct refusal *why;
+    const struct proc_item *it;
+    struct case_state cs;
+    sqlite3_stmt *st;
+    size_t k, step;
+    bool err = false;
+    int rc, b;
+
+    memset(&cs, 0, sizeof cs);
+    if (!items->n && !items->bad_tail) {
+        *e = err_nb_none;
+        return 1;
+    }
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    /* as a 补交: the receipt is printed once the case is accepted, and a
+     * return hands the ticks back to the resident */
+    if (!window_status(&cs, "accepted") && !window_status(&cs, "ready")) {
+        rc = window_refuse(db, e, window_status(&cs, "returned") ? &err_nb_returned
+                                  : window_status(&cs, "completed") || window_status(&cs, "rejected") ||
+                                          window_status(&cs, "abandoned")
+                                      ? &err_nb_closed
+                                      : &err_nb_not_yet);
+        goto done;
+    }
+    rc = -1;
+    why = window_not_brought_check(db, &cs, items, &err);
+    if (err)
+        goto rollback;
+    if (why) {
+        rc = window_refuse(db, e, why);
+        goto done;
+    }
+    /* unticked, not flagged: the tick was the resident's word, the event
+     * keeps it; the step stays done (an optional paper settles nothing) */
+    for (k = 0; k < items->n; k++) {
+        if (window_named_before(items, k))
+            continue;
+        it = procedure_item_find(cs.model, items->names[k], &step);
+        if (!it || !(st = db_stmt(db, sql_untick)))
+            goto rollback;
+        b = sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
+        if (db_run(st, b) != 0 || sqlite3_changes(db_handle(db)) != 1 ||
+            cases_event_add(db, cs.id, "not_brought", "window", user, (int)step, it->id) != 0)
+            goto rollback;
+    }
+    if (db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+static const struct refusal err_nbw_item = {REFUSAL_INVALID, "item_required",
+                                             "请选择要撤销哪份材料的“没带”登记"};
+static const struct refusal err_nbw_reason = {
+    REFUSAL_INVALID, "reason_required", "请写明撤销的原因（例如：材料其实收到了，夹在别的材料里），会记在办件记录里"};
+static const struct refusal err_nbw_not_yet = {
+    REFUSAL_CONFLICT, "not_accepted", "这件办件还没有受理，没有“没带”登记可以撤销，请刷新后再看"};
+static const struct refusal err_nbw_closed = {
+    REFUSAL_CONFLICT, "not_accepted", "这件办件已经办结或不予办理，“没带”登记不能再撤销，请刷新后再看"};
+static const struct refusal err_nbw_not_yours = {
+    REFUSAL_FORBIDDEN, "not_your_record",
+    "这份材料的“没带”是同事登记的，只有登记的同事或管理员可以撤销；请联系登记的同事或管理员"};
+static const struct refusal err_nbw_not_marked = {
+    REFUSAL_CONFLICT, "not_marked",
+    "这份材料没有可撤销的“没带”登记（没有登记过、已经撤销，或居民后来交来、已登记收到），请刷新后再看"};
+
+int window_not_brought_withdraw(struct db *db, const char *id, const char *user, bool admin,
+                                const char *item, const char *reason, struct refusal *e)
+{
+    static const char sql_tick[] = "INSERT INTO case_checklist (case_id, item_id, step) VALUES (?1, ?2, ?3)";
+    struct window_standing_find f;
+    struct case_state cs;
+    char buf[WINDOW_WITHDRAW_MAX * 4 + 1], *detail = NULL;
+    const char *why;
+    sqlite3_stmt *st;
+    size_t step, len;
+    int rc, b;
+
+    memset(&cs, 0, sizeof cs);
+    memset(&f, 0, sizeof f);
+    if (!item || !*item) {
+        *e = err_nbw_item;
+        return 1;
+    }
+    if (!(why = window_text_check(reason, WINDOW_WITHDRAW_MAX, buf, sizeof buf, &err_nbw_reason,
+                                  &err_wd_reason_long, e)))
+        return 1;
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (!window_status(&cs, "accepted") && !window_status(&cs, "ready")) {
+        rc = window_refuse(db, e, window_status(&cs, "returned") ? &err_nb_returned
+                                  : window_status(&cs, "completed") || window_status(&cs, "rejected") ||
+                                          window_status(&cs, "abandoned")
+                                      ? &err_nbw_closed
+                                      : &err_nbw_not_yet);
+        goto done;
+    }
+    if (!procedure_item_find(cs.model, item, &step)) {
+        rc = window_refuse(db, e, &err_recv_unknown);
+        goto done;
+    }
+    f.item = item;
+    rc = -1;
+    if (window_not_brought_each(db, &cs, window_standing_match, &f) != 0)
+        goto rollback;
+    if (!f.found) {
+        rc = window_refuse(db, e, &err_nbw_not_marked);
+        goto done;
+    }
+    /* as a 补交's 撤销: who marked it knows whether it was a slip */
+    if (!admin && strcmp(f.user, user) != 0) {
+        rc = window_refuse(db, e, &err_nbw_not_yours);
+        goto done;
+    }
+    len = strlen(item) + 1 + strlen(why) + 1;
+    if (!(detail = malloc(len)))
+        goto rollback;
+    snprintf(detail, len, "%s %s", item, why);
+    if (!(st = db_stmt(db, sql_tick)))
+        goto rollback;
+    b = sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 3, (int)f.step);
+    if (db_run(st, b) != 0 ||
+        cases_event_add(db, cs.id, "not_brought_withdrawn", "window", user, (int)f.step, detail) != 0 ||
         db_commit(db) != 0)
         goto rollback;
     rc = 0;

@@ -996,6 +996,17 @@ static int window_view_add_received(struct db *db, cJSON *root, const struct cas
     return arr ? window_received_each(db, cs, window_view_received_push, arr) : -1;
 }
 
+/* "not_brought_papers" (ours): optional papers ticked at the kiosk that
+ * the window recorded as not brought, still standing, in the same shape
+ * (window_not_brought_each): what the page offers to take back and what
+ * tells the back office the hall does not hold them. 0 or -1. */
+static int window_view_add_not_brought(struct db *db, cJSON *root, const struct case_state *cs)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, "not_brought_papers");
+
+    return arr ? window_not_brought_each(db, cs, window_view_received_push, arr) : -1;
+}
+
 static int window_view_build_case(struct db *db, const struct case_state *cs, char **out)
 {
     struct catalog *c;
@@ -1047,6 +1058,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_bool(root, "incomplete", cs->missing_items != NULL);
     rc |= case_view_add_missing(root, cs);
     rc |= window_view_add_received(db, root, cs);
+    rc |= window_view_add_not_brought(db, root, cs);
     rc |= window_view_add_str(root, "no_show_at", cs->w.no_show_at);
     rc |= case_view_add_invite(root, cs, true);
     rc |= case_view_add_visit(root, cs, true);
