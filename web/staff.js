@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge, warnBeforeLogout 
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, workAge, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, acceptedText, owedNote, receivedButton, receivedRecord, withdrawButton, remindedText } from './work.js';
+import { workCard, refreshWork, workAge, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, acceptedText, owedNote, receivedButton, receivedRecord, withdrawButton, notBroughtButton, notBroughtRecord, notBroughtUndoButton, remindedText } from './work.js';
 import { followupCard, refreshFollowup, RATE_REASONS } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom, bookVisitForm, visitBooked } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -51,7 +51,7 @@ const STATUS_BADGE = {
 const WHAT = {
   created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
   step_rejected: '一步未通过检查', step_incomplete: '一步材料不全', submitted: '提交到窗口', rated: '评价', called: '叫号',
-  received: '补交材料', received_withdrawn: '撤销补交登记',
+  received: '补交材料', received_withdrawn: '撤销补交登记', not_brought: '登记没带材料', not_brought_withdrawn: '撤销没带登记',
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到', transferred: '转窗',
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visit_booked: '预约上门补正', visited: '上门办理', not_home: '上门不在家',
@@ -96,8 +96,13 @@ function eventDetail(v, e) {
     // 如有: handed over, never owed, so not a 补交 whatever the row says
     if (it) return it.required ? it.text : `${it.text}（如有的材料，窗口收到）`;
   }
+  // a 如有 paper the resident ticked, not handed over
+  if (e.what === 'not_brought' && e.detail) {
+    const it = paperOf(v, e.detail);
+    if (it) return `${it.text}（居民勾选了，没有带来）`;
+  }
   // the detail is the item's id, a space, then why it was withdrawn
-  if (e.what === 'received_withdrawn' && e.detail) {
+  if ((e.what === 'received_withdrawn' || e.what === 'not_brought_withdrawn') && e.detail) {
     const sp = e.detail.indexOf(' ');
     const it = paperOf(v, sp < 0 ? e.detail : e.detail.slice(0, sp));
     if (it) return `${it.text}：${sp < 0 ? '' : e.detail.slice(sp + 1)}`;
@@ -1011,11 +1016,18 @@ function showCase(v, { keepFocus = false } = {}) {
 // resident's tick is missing (handed over all the same: an elder passes
 // 如有 by at the kiosk), 撤销 beside a record of it. Without it the
 // receipt's 已收材料 and the back office never knew the hall had it.
+// 没带 beside the resident's own tick (ticked, not brought: an elder who
+// has the paper at home ticks it), and once recorded 已收到 (brought
+// later) and its 撤销: the receipt listed such a paper as received.
 function optionalPaper(v, it) {
   if (it.required || !it.applies || (v.status !== 'accepted' && v.status !== 'ready')) return null;
   const { show, failed } = moveCallbacks();
-  if (!it.ticked) return [' ', receivedButton(v, it, show, failed)];
-  const btn = withdrawButton(v, receivedRecord(v, it.id), () => ui.form, show, failed);
+  if (!it.ticked) {
+    const undo = notBroughtUndoButton(v, notBroughtRecord(v, it.id), () => ui.form, show, failed);
+    return [' ', receivedButton(v, it, show, failed), ...(undo ? [' ', undo] : [])];
+  }
+  const rec = receivedRecord(v, it.id);
+  const btn = rec ? withdrawButton(v, rec, () => ui.form, show, failed) : notBroughtButton(v, it, show, failed);
   return btn ? [' ', btn] : null;
 }
 
@@ -1039,7 +1051,7 @@ function stepView(v, s, i) {
     // a paper brought after 容缺受理 was ticked by the window, not the resident
     el('span', { class: 'hint' }, !it.applies ? '（不适用）'
       : it.ticked ? (receivedRecord(v, it.id) ? (it.required ? '（已补交）' : '（窗口已收）') : '（已勾选）')
-        : it.required ? '（未勾选，必须）' : '（未勾选，如有）'),
+        : it.required ? '（未勾选，必须）' : notBroughtRecord(v, it.id) ? '（居民勾选了，没有带来）' : '（未勾选，如有）'),
     optionalPaper(v, it),
     it.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))) : null,
     s.fields.length ? el('table', { class: 'answers' },
@@ -1056,10 +1068,12 @@ function stepView(v, s, i) {
 
 function history(v) {
   const { show, failed } = moveCallbacks();
-  // a 补交 record that still stands: its 撤销 (recorded by mistake)
+  // a 补交 or 没带 record that still stands: its 撤销 (recorded by mistake)
   const standing = (e) => {
-    const rec = e.what === 'received' ? receivedRecord(v, e.detail) : null;
-    const btn = rec && rec.at === e.at ? withdrawButton(v, rec, () => ui.form, show, failed) : null;
+    const rec = e.what === 'received' ? receivedRecord(v, e.detail)
+      : e.what === 'not_brought' ? notBroughtRecord(v, e.detail) : null;
+    const btn = !rec || rec.at !== e.at ? null : e.what === 'received'
+      ? withdrawButton(v, rec, () => ui.form, show, failed) : notBroughtUndoButton(v, rec, () => ui.form, show, failed);
     return btn ? [' ', btn] : [];
   };
   return el('section', { 'aria-labelledby': 'hist-h' },

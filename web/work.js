@@ -348,9 +348,14 @@ export function acceptedText(m) {
   // the last stage ends with 办结, any other with 本环节办完
   const done = s && m.stage >= m.stages.length - 1 ? '办结' : '本环节办完';
   const mine = !!s && ((currentSession() || {}).posts || []).includes(s.post);
-  const optional = (m.procedure_steps || []).flatMap((x) => x.checklist)
-    .filter((x) => x.applies && !x.required && !x.ticked).length;
-  const papers = optional ? '居民交来了标“如有”的材料的，先点材料旁边的“已收到”，再打印。' : '';
+  const optional = (m.procedure_steps || []).flatMap((x) => x.checklist).filter((x) => x.applies && !x.required);
+  // 如有 papers the resident ticked: a tick is their word, not the paper
+  const unticked = optional.some((x) => !x.ticked);
+  const ticked = optional.some((x) => x.ticked && !receivedRecord(m, x.id));
+  const papers = unticked && ticked
+    ? '标“如有”的材料请核对：居民交来了却没勾选的，点材料旁边的“已收到”；勾选了却没有带来的，点“没带”；再打印。'
+    : unticked ? '居民交来了标“如有”的材料的，先点材料旁边的“已收到”，再打印。'
+      : ticked ? '标“如有”的材料居民勾选了却没有带来的，先点材料旁边的“没带”，再打印。' : '';
   if (again) {
     return `已再次受理 ${m.ticket || ''}：办件回到退回前的环节${s ? `「${s.label}」（${post}），${dueText(s.due)}到期` : ''}，`
       + `承诺 ${dueText(m.due)}前办结（补正期间不计）。`
@@ -450,6 +455,51 @@ export function withdrawButton(v, rec, box, show, failed) {
     needText: '请写明撤销的原因', submit: '确认撤销', danger: true,
     post: { path: `/api/v1/staff/cases/${enc(v.id)}/received/withdraw`, body: (t) => ({ item: rec.id, reason: t }) },
     failed, after: (m) => show(m, `已撤销${kind}登记：${rec.text}${kind === '补交' ? '（重新列为待补交）' : ''}`),
+  }));
+  return btn;
+}
+
+// 没带: an optional paper (如有) the resident ticked at the kiosk and did
+// not bring (an elder who has a 残疾人证 at home ticks it). Before, the
+// tick stood: the receipt the resident keeps listed it under 已收材料 and
+// the back office took it for in the file. x is the checklist item.
+export function notBroughtButton(v, x, show, failed) {
+  const btn = el('button', { type: 'button', class: 'btn btn-small not-brought-btn',
+    'aria-label': `没带：${x.text}` }, '没带');
+  btn.addEventListener('click', () => busy(btn, async () => {
+    let m;
+    try {
+      m = (await api(`/api/v1/staff/cases/${enc(v.id)}/not-brought`, { method: 'POST', body: { items: [x.id] } })).body;
+    } catch (err) {
+      if (failed && movedOn(err)) await failed(err);
+      else show(null, errorText(err));
+      return;
+    }
+    show(m, `已登记没带：${x.text}（不会列在受理回执的已收材料里；已打印的回执请重新打印。居民以后交来，点“已收到”）`);
+  }));
+  return btn;
+}
+
+// The standing 没带 record of paper id on case v ({id, text, at, by} of
+// not_brought_papers), or null.
+export function notBroughtRecord(v, id) {
+  return (v.not_brought_papers || []).find((r) => r.id === id) || null;
+}
+
+// 撤销 of a 没带 recorded by mistake (the paper was in the pile after
+// all): the resident's tick back, with why; to whoever recorded it and to
+// admins, as a 补交's 撤销. rec as notBroughtRecord gives it.
+export function notBroughtUndoButton(v, rec, box, show, failed) {
+  const s = currentSession() || {};
+  if (!rec || (s.user !== rec.by && s.role !== 'admin') || (v.status !== 'accepted' && v.status !== 'ready')) return null;
+  const btn = el('button', { type: 'button', class: 'btn btn-small withdraw-btn',
+    'aria-label': `撤销没带登记：${rec.text}` }, '撤销');
+  btn.addEventListener('click', () => textForm(box(), {
+    id: 'withdraw-reason', title: `撤销「${rec.text}」的没带登记`, label: '撤销原因', required: true,
+    hint: '例如：材料其实收到了，夹在户口簿里。撤销后这份材料恢复为居民勾选的、已收的材料；谁撤销、什么时候、为什么都记在办件记录里。最多 200 字。',
+    needText: '请写明撤销的原因', submit: '确认撤销', danger: true,
+    post: { path: `/api/v1/staff/cases/${enc(v.id)}/not-brought/withdraw`, body: (t) => ({ item: rec.id, reason: t }) },
+    failed, after: (m) => show(m, `已撤销没带登记：${rec.text}（恢复为已收材料）`),
   }));
   return btn;
 }

@@ -265,6 +265,43 @@ describe('a paper owed after 容缺受理, brought later', () => {
     assert.deepEqual(await axeSerious(page), []);
   });
 
+  // the reverse: a 如有 paper ticked at the kiosk (an elder who has a
+  // 残疾人证 at home ticks it) and not brought. The tick stood: the receipt
+  // the resident keeps listed it under 已收材料, and nothing here could say
+  // otherwise
+  it('没带 takes an optional paper ticked but not brought off the receipt; 撤销 puts it back', async () => {
+    const MED = '残疾人证、病历、诊断证明（家里有残疾人或重病患者的提供）';
+    const { id, ticket: t } = await heldCase(staff,
+      { id_card: true, hukou_books: true, income_proof: false, medical_proof: true });
+    const receipt = async () => {
+      const r = await fetch(`${k.url}/print/staff/cases/${id}/receipt`, { headers: { Cookie: staff.cookie } });
+      return /<section class="materials received">([\s\S]*?)<\/section>/.exec(await r.text())[1];
+    };
+    const pane = await openStaffCase(page, t);
+    const li = pane.locator('article.step li', { hasText: MED });
+    assert.match(await li.innerText(), /（已勾选）/);
+    await li.getByRole('button', { name: `没带：${MED}` }).click();
+    await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已登记没带/));
+    await poll(async () => assert.match(await li.innerText(), /（居民勾选了，没有带来）/));
+    // brought later: 已收到; marked by a slip: 撤销
+    assert.deepEqual(await li.getByRole('button').allInnerTexts(), ['已收到', '撤销']);
+    assert.ok(!(await receipt()).includes('残疾人证'), 'off the receipt');
+    const row = pane.locator('table.history tr', { hasText: '登记没带材料' });
+    let cells = await row.locator('td').allInnerTexts();
+    assert.equal(cells[2], 'zhou', 'who');
+    assert.match(cells[5], /居民勾选了，没有带来/);
+    assert.deepEqual(await axeSerious(page), []);
+    await li.getByRole('button', { name: `撤销没带登记：${MED}` }).click();
+    await page.locator('#withdraw-reason').fill('病历夹在户口簿里了');
+    await pane.locator('form', { has: page.locator('#withdraw-reason') }).getByRole('button', { name: '确认撤销' }).click();
+    await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已撤销没带登记/));
+    await li.getByRole('button', { name: `没带：${MED}` }).waitFor();
+    assert.match(await li.innerText(), /（已勾选）/);
+    cells = await pane.locator('table.history tr', { hasText: '撤销没带登记' }).locator('td').allInnerTexts();
+    assert.equal(cells[5], `${MED}：病历夹在户口簿里了`);
+    assert.ok((await receipt()).includes(`<li>${MED}</li>`), 'received again, as at acceptance');
+  });
+
   // the staffer writes the pass note, then the resident hands the paper
   // over: 已补交 in the form redrew the case and the note typed was lost
   it('已补交 in the pass form keeps the note typed there', async () => {
