@@ -367,10 +367,11 @@ static const char *field_regerror_zh(int r)
  * such a ")" as the character itself, and so does regcomp of v alone; put
  * in the wrapper as it was, it closed the wrapper's "(" instead, so that
  * a)|(b) was ^(a)|(b))$, which lets through any value that starts with a,
- * and )12 matched 12). A ")" in brackets or escaped is left as it is. */
-static void field_pattern_wrap(const char *v, char *out)
+ * and )12 matched 12). A ")" in brackets or escaped is left as it is.
+ * Returns the first such ")" of v, or NULL when there is none. */
+static const char *field_pattern_wrap(const char *v, char *out)
 {
-    const char *p = v;
+    const char *p = v, *lone = NULL;
     size_t o = 0;
     int depth = 0;
 
@@ -411,20 +412,24 @@ static void field_pattern_wrap(const char *v, char *out)
             depth++;
         else if (*p == ')' && depth > 0)
             depth--;
-        else if (*p == ')')
+        else if (*p == ')') {
+            if (!lone)
+                lone = p;
             out[o++] = '\\';
+        }
         out[o++] = *p++;
     }
     out[o++] = ')';
     out[o++] = '$';
     out[o] = '\0';
+    return lone;
 }
 
 static int field_compile_pattern(const char *path, int line, struct field *f, const char *v,
                                  struct diag_list *diags)
 {
     char buf[2 * FIELD_PATTERN_MAX + 8], err[128], err2[400];
-    const char *risk;
+    const char *risk, *lone = NULL;
     int r;
 
     if (strlen(v) > FIELD_PATTERN_MAX) {
@@ -447,7 +452,7 @@ static int field_compile_pattern(const char *path, int line, struct field *f, co
     r = regcomp(&f->re, v, REG_EXTENDED | REG_NOSUB);
     if (r == 0) {
         regfree(&f->re);
-        field_pattern_wrap(v, buf);
+        lone = field_pattern_wrap(v, buf);
         r = regcomp(&f->re, buf, REG_EXTENDED | REG_NOSUB);
     }
     if (r != 0) {
@@ -455,6 +460,18 @@ static int field_compile_pattern(const char *path, int line, struct field *f, co
         diag_error(diags, path, line, "pattern= 不是有效的正则表达式（POSIX ERE）：%s（%s）",
                    field_regerror_zh(r), err);
         return 1;
+    }
+    /* kept as the character (the wrapper escapes it), but almost never
+     * meant: `a)|(b` is a group opened one "(" short, `12)` a stray key.
+     * Said, so that the admin finds out before a resident's value does. */
+    if (lone && diag_warn(diags, path, line,
+                          "pattern= 里「%.*s」的最后一个「)」前面没有配对的「(」，会被当成普通字符「)」："
+                          "填写的内容里要有这个括号才算对。要匹配括号本身，请写成 \\)；"
+                          "想写「几种写法之一」的，请把每一种都用一对圆括号括起来，如 (a)|(b)，"
+                          "或者不用括号写成 a|b；多打的「)」请删掉",
+                          (int)(lone - v + 1), v) != 0) {
+        regfree(&f->re);
+        return -1;
     }
     if (!(f->pattern = strdup(v))) {
         regfree(&f->re);

@@ -963,11 +963,18 @@ Test(field, pattern_is_checked_on_its_own)
 
     expect_error("a | 甲 | text | pattern=[0-9]+\\", "末尾多了一个反斜杠", NULL);
     expect_error("a | 甲 | text | pattern=a)|(b", "圆括号 ( ) 没有配对", NULL);
-    /* an escaped backslash at the end is one, and a lone ) is itself */
+    /* an escaped backslash at the end is one, and a lone ) is itself:
+     * loaded, with a warning (test_validate.c says what it says) */
     parse_ok("a | 甲 | text | pattern=[0-9]+\\\\", &f);
     field_free(&f);
-    parse_ok("a | 甲 | text | pattern=[0-9]+)", &f);
-    field_free(&f);
+    {
+        struct diag_list d = DIAG_LIST_INIT;
+        cr_assert_eq(parse("a | 甲 | text | pattern=[0-9]+)", &f, &d), 0, "%s", dump(&d));
+        expect_diag(&d, LINE, DIAG_WARNING, "「[0-9]+)」的最后一个「)」前面没有配对的「(」");
+        expect_counts(&d, 0, 1);
+        diag_list_free(&d);
+        field_free(&f);
+    }
 }
 
 /* A pattern that holds the text "options=" and ends in '/' is a pattern,

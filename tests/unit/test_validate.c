@@ -833,6 +833,55 @@ Test(validate_text, a_parenthesis_with_no_pair_is_the_character_itself)
     field_free(&f);
 }
 
+/* A ")" that closes no "(" stays the character (above), but an admin who
+ * wrote one almost always meant something else: a warning at the field's
+ * line names the part up to it, how to write the character and what a
+ * group of alternatives looks like. A ")" that closes a group, one in
+ * brackets and an escaped one are said nothing. */
+Test(validate_text, a_parenthesis_with_no_pair_is_warned)
+{
+    static const struct {
+        const char *line, *part;
+    } warned[] = {
+        {"code | 编号 | text | pattern=a)|(b)", "「a)」"},
+        {"code | 编号 | text | pattern=(x)[0-9]{2})", "「(x)[0-9]{2})」"},
+        {"code | 编号 | text | pattern=)12", "「)」"},
+    };
+    static const char *const quiet[] = {
+        "code | 编号 | text | pattern=[)]x|\\)y|(z)",
+        "code | 编号 | text | pattern=(a)|(b)",
+        "code | 编号 | text | pattern=[0-9]{6}",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof warned / sizeof warned[0]; i++) {
+        struct diag_list d = DIAG_LIST_INIT;
+        struct field f;
+        memset(&f, 0, sizeof f);
+        cr_assert_eq(field_parse_line("t.md", 7, warned[i].line, strlen(warned[i].line), &f, &d), 0,
+                     "%s", warned[i].line);
+        cr_assert_eq(d.errors, 0, "%s", warned[i].line);
+        cr_assert_eq(d.n, 1, "%s: %zu entries", warned[i].line, d.n);
+        cr_assert_eq(d.items[0].severity, DIAG_WARNING);
+        cr_assert_eq(d.items[0].line, 7);
+        cr_assert(strstr(d.items[0].message, warned[i].part), "%s", d.items[0].message);
+        cr_assert(strstr(d.items[0].message, "当成普通字符"), "%s", d.items[0].message);
+        cr_assert(strstr(d.items[0].message, "\\)"), "%s", d.items[0].message);
+        cr_assert(strstr(d.items[0].message, "(a)|(b)"), "%s", d.items[0].message);
+        field_free(&f);
+        diag_list_free(&d);
+    }
+    for (i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+        struct diag_list d = DIAG_LIST_INIT;
+        struct field f;
+        memset(&f, 0, sizeof f);
+        cr_assert_eq(field_parse_line("t.md", 7, quiet[i], strlen(quiet[i]), &f, &d), 0, "%s", quiet[i]);
+        cr_assert_eq(d.n, 0, "%s: %s", quiet[i], d.n ? d.items[0].message : "");
+        field_free(&f);
+        diag_list_free(&d);
+    }
+}
+
 /* The contract's rule table binds pattern= to no type, and a hall has real
  * uses for it beyond text: a landline of its own area code, an ID number of
  * its district. It is matched against the value as stored, after the type
