@@ -115,6 +115,14 @@ int practice_parse(const char *path, const char *text, size_t len, struct practi
 int practice_parse_partial(const char *path, const char *text, size_t len, struct practice **out,
                    struct diag_list *diags);
 
+/* Adds a warning to diags (path as shown) at the H2 of each scenario of pr
+ * that has no told text (the trainee decides on a title alone) or, with a
+ * case block, no `explain` (or one written empty: nothing says why after
+ * the answer). Neither is an error in the contract, and existing files
+ * must keep loading, but each is almost always a slip of the author.
+ * Returns 0, or -1 when memory ran out (diags->oom). */
+int practice_warn_untold(const char *path, const struct practice *pr, struct diag_list *diags);
+
 /* The keys of pr's scenarios in order, joined by one space (scenario k's
  * starts at byte k * (PRACTICE_KEY_LEN + 1)): what the store keeps beside
  * a good text (schema/029-scenario-key.sql). Returns a string the caller

@@ -948,6 +948,13 @@ static int lib_practice_run(const char *path, const char *text, size_t len, cons
         *set = NULL;
         return r < 0 ? -1 : LIB_PRACTICE_FAILED;
     }
+    /* authoring slips, not errors: said once the file is otherwise good,
+     * not as two more lines under each scenario of a file being fixed */
+    if (practice_warn_untold(path, *set, diags) != 0) {
+        practice_free(*set);
+        *set = NULL;
+        return -1;
+    }
     return LIB_PRACTICE_GOOD;
 }
 

@@ -706,6 +706,32 @@ out:
     return rc;
 }
 
+int practice_warn_untold(const char *path, const struct practice *pr, struct diag_list *diags)
+{
+    size_t i;
+
+    for (i = 0; i < pr->n_scenarios; i++) {
+        const struct practice_scenario *s = &pr->scenarios[i];
+        /* the text is what the trainee reads before deciding: the resident,
+         * what they say, what the originals show */
+        if (s->text && !*s->text &&
+            diag_warn(diags, path, s->line,
+                      "场景「%s」下面没有情况说明：练习时学员只看到标题和办件内容，不知道来的是谁、"
+                      "说了什么、原件上写的是什么。请在 ## 标题和 ```case 块之间写一两段情况说明",
+                      s->title ? s->title : "") != 0)
+            return -1;
+        /* without a case block the scenario is an error already */
+        if (s->case_line && !s->explain &&
+            diag_warn(diags, path, s->line,
+                      "场景「%s」%s：学员答完以后只看到正确的处理和系统的检查结果，"
+                      "看不到为什么这样处理。请在 case 块里%s explain = 为什么这样处理",
+                      s->title ? s->title : "", s->explain_line ? "的 explain 是空的" : "没有写 explain",
+                      s->explain_line ? "写上" : "加一行") != 0)
+            return -1;
+    }
+    return 0;
+}
+
 char *practice_keys_join(const struct practice *pr)
 {
     char *s = malloc(pr->n_scenarios * (PRACTICE_KEY_LEN + 1) + 1);

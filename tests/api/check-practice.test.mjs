@@ -20,7 +20,7 @@ const names = fs.readdirSync(path.join(ROOT, TREE, 'practice')).filter((n) => n.
 describe('practice files: the same report however they are checked', () => {
   it('the fixture has every kind of practice file', () => {
     assert.deepEqual(names, ['broken.practice.md', 'demo.practice.md', 'empty.practice.md',
-      'orphan.practice.md', 'policy-doc.practice.md', 'syntax.practice.md']);
+      'orphan.practice.md', 'policy-doc.practice.md', 'syntax.practice.md', 'untold.practice.md']);
   });
   for (const n of names) {
     it(`${n} checked alone`, () => {

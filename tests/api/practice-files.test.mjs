@@ -140,6 +140,25 @@ describe('practice files in the admin console', () => {
     assert.ok(r.body.errors.some((d) => /没有列出材料 id_card/.test(d.message)), JSON.stringify(r.body.errors));
   });
 
+  // A scenario with nothing to read before deciding, or nothing to say why
+  // after the answer, is an authoring slip: a warning at its heading, once
+  // the file is otherwise good; the file still checks ok and saves.
+  it('the editor\'s check warns of a scenario without its story or its explain', async () => {
+    const r = await preview(h, '?special=one.practice', PRACTICE);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ok, true, r.text);
+    assert.deepEqual(r.body.errors.map((d) => [d.line, d.severity]),
+      [[3, 'warning'], [14, 'warning'], [14, 'warning']], r.text);
+    assert.match(r.body.errors[0].message, new RegExp(`场景「${SECRET}」没有写 explain`));
+    assert.ok(r.body.errors.some((d) => d.line === 14 && /下面没有情况说明/.test(d.message)), r.text);
+    assert.ok(r.body.errors.some((d) => d.line === 14 && /没有写 explain/.test(d.message)), r.text);
+    const told = PRACTICE.replace('## 首次办理没带身份证\n', '## 首次办理没带身份证\n王某第一次来办，忘了带身份证。\n\n')
+      .replace(/expect = (accept|return id_card)\n/g, (l) => `${l}explain = 看材料齐不齐\n`);
+    const q = await preview(h, '?special=one.practice', told);
+    assert.equal(q.status, 200, q.text);
+    assert.deepEqual(q.body.errors, [], q.text);
+  });
+
   it('a save with errors is refused (422, nothing written); a good one is written and used', async () => {
     const bad = PRACTICE.replace('kind = 补领', 'kind = 换领');
     let r = await put('one.practice', bad, { 'If-Match': `"${sha256(PRACTICE)}"` });

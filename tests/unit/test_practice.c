@@ -313,6 +313,29 @@ Test(practice, an_empty_explain_is_none)
     free(text);
 }
 
+/* practice_warn_untold: a scenario with no story (nothing to read before
+ * deciding) or no explain (written empty is none) is warned at its H2; a
+ * scenario with both, or with no case block (an error already), is not
+ * warned of its explain. */
+Test(practice, a_scenario_without_its_story_or_explain_is_warned)
+{
+    static const char text[] =
+        "# 练习\n\n## 甲\n```case\nexpect = accept\nexplain = 齐了\n```\n"  /* 3: no story */
+        "\n## 乙\n王某来办。\n\n```case\nexpect = accept\n```\n"            /* 9: no explain */
+        "\n## 丙\n李某来办。\n\n```case\nexpect = accept\nexplain =\n```\n" /* 16: empty */
+        "\n## 丁\n赵某来办。\n\n```case\nexpect = accept\nexplain = 齐了\n```\n";
+    struct practice *pr = parse_ok(text);
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(practice_warn_untold(PATH, pr, &d), 0);
+    expect_diag(&d, 3, DIAG_WARNING, "场景「甲」下面没有情况说明");
+    expect_diag(&d, 9, DIAG_WARNING, "场景「乙」没有写 explain");
+    expect_diag(&d, 16, DIAG_WARNING, "场景「丙」的 explain 是空的");
+    expect_counts(&d, 0, 3);
+    diag_list_free(&d);
+    practice_free(pr);
+}
+
 Test(practice, told_text_is_never_raw_html)
 {
     parse_error("# 练习\n\n## 场景\n他说：<b>很急</b>\n\n```case\nexpect = accept\n```\n", 4, "HTML");
