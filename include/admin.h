@@ -97,6 +97,7 @@ struct admin_check {
         int waiting;            /* YYYYMMDD: the file holds a text waiting
                                  * for that date, which this save would
                                  * replace (not a live fix); else 0 */
+        char *said_text;        /* owned: the warning's message when said */
     } lapse;
 };
 
@@ -142,7 +143,10 @@ struct admin_saved {
                          * disk; live is false, the daemon loads again) */
     char current[65];   /* CHANGED: the file's hash on disk ("" if unreadable) */
     bool editorial;     /* SAVED by admin_save_as with editorial, and live: the
-                         * procedure's 本事项于…更新 date was left as it was */
+                         * procedure's 本事项于…更新 date was left as it was;
+                         * with check->lapse.wording_only the passes were
+                         * kept, and the notice that they would lapse is
+                         * taken out of check->diags (lapse.said false) */
 };
 
 /* Saves text as rel's content. if_match is the request's If-Match value, or

@@ -1277,6 +1277,8 @@ static int admin_check_lapse(struct db *db, int today, const char *rel, const ch
     if (!(msg = strbuf_take(&sb)) || diag_warn(&out->diags, rel, 1, "%s", msg) != 0)
         goto out;
     a->said = true;
+    a->said_text = msg;
+    msg = NULL;
     rc = 0;
 out:
     strbuf_free(&sb);
@@ -1358,6 +1360,8 @@ out:
 void admin_check_free(struct admin_check *c)
 {
     diag_list_free(&c->diags);
+    free(c->lapse.said_text);
+    c->lapse.said_text = NULL;
     procedure_free(c->model);
     c->model = NULL;
 }
@@ -1749,6 +1753,26 @@ out:
     return rc;
 }
 
+/* After a save that kept the practice passes (the box honoured on a
+ * words-only change): the check's notice said, before the save, what the
+ * box would keep and that without it they lapse and the item goes short,
+ * which the save's answer then carried as a warning an API client reads
+ * as what happened. Taken out; said false. */
+static void admin_lapse_kept(const char *rel, const struct admin_saved *res, struct admin_check *check)
+{
+    struct diag_list said = DIAG_LIST_INIT;
+    struct admin_lapse *a = &check->lapse;
+
+    if (!res->editorial || !a->said || !a->wording_only || a->effective || !a->said_text)
+        return;
+    /* out of memory: the notice stays, as before */
+    if (diag_warn(&said, rel, 1, "%s", a->said_text) == 0) {
+        diag_list_drop_seen(&check->diags, &said);
+        a->said = false;
+    }
+    diag_list_free(&said);
+}
+
 int admin_save_as(struct db *db, const char *root, const char *rel, const char *text, size_t len,
                   const char *if_match, bool editorial, struct admin_check *check,
                   struct admin_saved *res)
@@ -1774,6 +1798,7 @@ int admin_save_as(struct db *db, const char *root, const char *rel, const char *
         if (editorial)
             store_editorial_set(NULL);
         res->editorial = editorial && rc == 0 && res->outcome == ADMIN_SAVED && res->live;
+        admin_lapse_kept(rel, res, check);
     }
     pthread_mutex_unlock(&admin_save_lock);
     return rc;
@@ -2289,6 +2314,7 @@ int admin_fix_live(struct db *db, const char *root, const char *rel, const char 
     if (r != 0)
         goto out;
     res->editorial = editorial && res->outcome == ADMIN_SAVED && res->live;
+    admin_lapse_kept(rel, res, check);
     if (res->outcome != ADMIN_SAVED) {
         rc = 0;
         goto out;

@@ -350,7 +350,9 @@ describe('a wording fix saved as such', () => {
     // the practice file is proved on the new version before it is offered
     await eventually(w, async () => (await wlisted(w.staff))?.scenarios === 2 &&
       (await get(w, '/api/v1/procedures/one')).body.hash === sha256(text), 'the saved text live for practice');
+    return r;
   }
+  const lapseSaid = (r) => r.body.warnings.filter((d) => /^练习：/.test(d.message));
   const users = (arr) => arr.map((q) => q.user);
 
   it('keeps the passes when the words alone changed', async () => {
@@ -372,7 +374,10 @@ describe('a wording fix saved as such', () => {
     const fixed = [PROC, PROC.replace('- 本市户籍', '- 具有本市户籍'),
       PROC.replace('- 本市户籍', '- 具有本市户籍').replace('| 手机号码 |', '| 本人手机号码 |')];
     for (const text of fixed) {
-      await save(text, true);
+      // the answer says nothing of passes lapsing: they were kept (it
+      // carried the check's notice 不勾的话……作废……不足两人, false now)
+      const saved = await save(text, true);
+      assert.deepEqual(lapseSaid(saved), [], saved.text);
       r = await wready();
       assert.deepEqual([r.qualified, r.passed_before, r.held, r.short, r.covered], [was, [], [], false, true], text);
       const l = await wlisted(aide2);
@@ -400,8 +405,11 @@ describe('a wording fix saved as such', () => {
 
   it('does not keep them over a changed rule or an unmarked save', async () => {
     const last = (await get(w, '/api/v1/admin/procedures/one/source')).text;
-    // a field's rule changed (a mobile number to any phone), the box ticked
-    await save(last.replace('| cn_mobile |', '| phone |'), true);
+    // a field's rule changed (a mobile number to any phone), the box ticked:
+    // the answer keeps the notice, true here (the box cannot keep them)
+    const saved = await save(last.replace('| cn_mobile |', '| phone |'), true);
+    assert.equal(lapseSaid(saved).length, 1, saved.text);
+    assert.match(lapseSaid(saved)[0].message, /也保留不了/);
     let r = await wready();
     assert.deepEqual([r.qualified, users(r.passed_before), r.short, r.covered], [[], ['aide', 'clerk'], true, false]);
     assert.match((await wlisted(w.staff)).passed_before, /^\d{4}-\d{2}-\d{2}$/);
@@ -572,7 +580,8 @@ describe('the editor says which passes a save would lapse', () => {
       headers: { ...authHeaders(n.admin), 'Content-Type': 'text/markdown; charset=utf-8', 'If-Match': `"${live}"` } });
     assert.equal(r.status, 200, r.text);
     assert.deepEqual([r.body.editorial, r.body.rescheduled], [true, true], r.text);
-    assert.ok(r.body.warnings.some((d) => /再保存，2 名工作人员的练习通过保留/.test(d.message)), r.text);
+    // kept: the answer no longer carries the notice of what would lapse
+    assert.ok(!r.body.warnings.some((d) => /练习通过/.test(d.message)), r.text);
     await eventually(n, async () => (await get(n, '/api/v1/procedures/one')).body.hash === sha256(WORDS), 'the live fix');
     assert.deepEqual((await nready()).qualified.map((q) => q.user), ['aide', 'clerk']);
     // the normal editor's save of another wording fix over the waiting text
