@@ -142,6 +142,9 @@ struct admin_saved {
     bool stored;        /* SAVED: the load stored the files (false: a full
                          * disk; live is false, the daemon loads again) */
     char current[65];   /* CHANGED: the file's hash on disk ("" if unreadable) */
+    bool folder_moved;  /* CHANGED or MISSING because rel's folder is a link
+                         * now, gone or another folder than at prepare
+                         * (admin_save_commit): not the file itself */
     bool editorial;     /* SAVED by admin_save_as with editorial, and live: the
                          * procedure's 本事项于…更新 date was left as it was;
                          * with check->lapse.wording_only the passes were
@@ -257,8 +260,9 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
 int admin_retired_source(struct db *db, const char *id, char **text, size_t *len, char **rel);
 /* 恢复: retired id's last live text written back to the file it had, as
  * admin_save creates a file (If-None-Match: *: EXISTS when a file is there,
- * INVALID when the text no longer passes, CHANGED when its folder was
- * swapped during the save), with the practice file that admin_retire
+ * INVALID when the text no longer passes, CHANGED with res->folder_moved
+ * when its folder was swapped during the save, CHANGED without it for a
+ * symbolic link at the file's name), with the practice file that admin_retire
  * moved aside put back first when its place is free (moved aside again
  * unless SAVED), looked at and moved in its folder opened by
  * library_folder_open: nothing moves in a folder that is a link. Returns 0 with res->outcome, *rel (caller
@@ -267,6 +271,21 @@ int admin_retired_source(struct db *db, const char *id, char **text, size_t *len
  * error (nothing written). check as admin_save's: free it in every case. */
 int admin_restore(struct db *db, const char *root, const char *id, struct admin_check *check,
                   struct admin_saved *res, char **rel, bool *practice);
+/* admin_restore's two phases, public so that a test can swap the category
+ * folder between them as admin_save_prepare's test does; they take no
+ * lock (admin_restore holds the save lock across both). prepare: the
+ * retired text, the practice file put back, and admin_save_prepare of a
+ * new file. Returns 0 with *pending (to be passed to commit in every
+ * case: the save may already be refused, res->outcome), or 1, 2, -1 as
+ * admin_restore (nothing moved or written, *pending NULL). commit:
+ * admin_save_commit when prepare's save was not refused, the practice file
+ * moved aside again unless SAVED, then as admin_restore; frees pending. */
+struct admin_restore_pending;
+int admin_restore_prepare(struct db *db, const char *root, const char *id, struct admin_check *check,
+                          struct admin_saved *res, struct admin_restore_pending **pending);
+int admin_restore_commit(struct db *db, const char *root, struct admin_restore_pending *pending,
+                         struct admin_check *check, struct admin_saved *res, char **rel,
+                         bool *practice);
 /* Fixing the live version of an item whose file holds a text waiting for
  * its `effective` date (a typo residents read today), without losing the
  * waiting text: under the save lock, the file must be that waiting text

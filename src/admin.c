@@ -1691,6 +1691,7 @@ int admin_save_commit(struct db *db, const char *root, struct admin_pending *p,
         fprintf(stderr, "spkiosk: admin: %s not saved: its folder is %s since the check\n", p->path,
                 gone ? "gone" : dfd < 0 && errno == ELOOP ? "a symbolic link" : "another one");
         res->outcome = gone && p->seen.exists ? ADMIN_MISSING : ADMIN_CHANGED;
+        res->folder_moved = true;
         res->current[0] = '\0';
         rc = 0;
         goto out;
@@ -2137,27 +2138,64 @@ static void admin_restore_sync(int dfd, const char *ppath)
                         "a power cut now may undo it\n", ppath, strerror(errno));
 }
 
-int admin_restore(struct db *db, const char *root, const char *id, struct admin_check *check,
-                  struct admin_saved *res, char **rel_out, bool *practice)
-{
-    char *text = NULL, *rel = NULL, *prel = NULL, *ppath = NULL, *aside = NULL;
-    const char *pname = NULL, *aname = NULL;
-    struct stat sb;
+struct admin_restore_pending {
+    char *text, *rel, *prel, *ppath, *aside;
+    const char *pname, *aname;  /* in prel and aside: the names in dfd */
     size_t len;
-    bool moved = false, waits = false, taken = true;
-    int dfd = -1, r, rc = -1;
+    int dfd;                    /* the category folder, or -1 */
+    bool moved, waits;
+    struct admin_pending *save; /* NULL: the save was refused (res->outcome) */
+};
 
-    *rel_out = NULL;
-    *practice = false;
+static void admin_restore_pending_free(struct admin_restore_pending *p)
+{
+    if (!p)
+        return;
+    if (p->dfd >= 0)
+        close(p->dfd);
+    free(p->text);
+    free(p->rel);
+    free(p->prel);
+    free(p->ppath);
+    free(p->aside);
+    free(p);
+}
+
+/* The practice file put back by prepare, moved aside again: the save was
+ * not made (an orphan practice file is an error of the library). Through
+ * the folder prepare opened, whatever stands at its name now. */
+static void admin_restore_unmove(struct admin_restore_pending *p)
+{
+    if (!p->moved)
+        return;
+    if (renameat2(p->dfd, p->pname, p->dfd, p->aname, RENAME_NOREPLACE) != 0)
+        fprintf(stderr, "spkiosk: admin: cannot move %s aside again: %s\n", p->ppath, strerror(errno));
+    else
+        admin_restore_sync(p->dfd, p->ppath);
+    p->moved = false;
+}
+
+int admin_restore_prepare(struct db *db, const char *root, const char *id, struct admin_check *check,
+                          struct admin_saved *res, struct admin_restore_pending **out)
+{
+    struct admin_restore_pending *p;
+    struct stat sb;
+    bool taken = true;
+    int r, rc = -1;
+
+    *out = NULL;
     memset(check, 0, sizeof *check);
     memset(res, 0, sizeof *res);
-    if ((r = admin_retired_source(db, id, &text, &len, &rel)) != 0) {
+    if (!(p = calloc(1, sizeof *p)))
+        return -1;
+    p->dfd = -1;
+    if ((r = admin_retired_source(db, id, &p->text, &p->len, &p->rel)) != 0) {
         rc = r;
-        goto out;
+        goto fail;
     }
-    if (!admin_rel_valid(rel)) {
+    if (!admin_rel_valid(p->rel)) {
         rc = 2;
-        goto out;
+        goto fail;
     }
     /* its scenarios back first, so that the save's load proves them with
      * the item; only into a free place, and out again if the save is not
@@ -2165,34 +2203,54 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
      * the category folder opened without following a link: a folder that
      * is a link (now, or swapped in since) has nothing moved in it, and
      * the save refuses it. */
-    if (!(prel = admin_practice_beside(rel)) || !(ppath = admin_path(root, prel)) ||
-        !(aside = admin_practice_aside(prel)))
-        goto out;
-    if ((dfd = library_folder_open(root, prel, &pname)) >= 0) {
-        aname = aside + (pname - prel);
-        waits = fstatat(dfd, aname, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode);
-        taken = !(fstatat(dfd, pname, &sb, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT);
+    if (!(p->prel = admin_practice_beside(p->rel)) || !(p->ppath = admin_path(root, p->prel)) ||
+        !(p->aside = admin_practice_aside(p->prel)))
+        goto fail;
+    if ((p->dfd = library_folder_open(root, p->prel, &p->pname)) >= 0) {
+        p->aname = p->aside + (p->pname - p->prel);
+        p->waits = fstatat(p->dfd, p->aname, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode);
+        taken = !(fstatat(p->dfd, p->pname, &sb, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT);
     } else if (errno == ENOMEM) {
-        goto out;
+        goto fail;
     }
     /* never over a file: one put in its place between the look and the
      * move (a pull, an editor) is the item's, as when it was there first */
-    if (waits && !taken) {
-        if (renameat2(dfd, aname, dfd, pname, RENAME_NOREPLACE) != 0)
-            fprintf(stderr, "spkiosk: admin: cannot put %s back: %s\n", ppath, strerror(errno));
+    if (p->waits && !taken) {
+        if (renameat2(p->dfd, p->aname, p->dfd, p->pname, RENAME_NOREPLACE) != 0)
+            fprintf(stderr, "spkiosk: admin: cannot put %s back: %s\n", p->ppath, strerror(errno));
         else
-            moved = true;
+            p->moved = true;
     }
+    /* the practice file's place was taken: what is aside goes out of the
+     * way after a save (admin_restore_commit) */
+    p->waits = p->waits && taken;
+    if ((r = admin_save_prepare(db, root, p->rel, p->text, p->len, NULL, check, res, &p->save)) < 0) {
+        admin_restore_unmove(p);
+        goto fail;
+    }
+    *out = p;
+    return 0;
+fail:
+    admin_restore_pending_free(p);
+    return rc;
+}
+
+int admin_restore_commit(struct db *db, const char *root, struct admin_restore_pending *p,
+                         struct admin_check *check, struct admin_saved *res, char **rel_out,
+                         bool *practice)
+{
+    int r = 0, rc = -1;
+
+    *rel_out = NULL;
+    *practice = false;
     /* the save's commit fsyncs this folder after the move back; a move
      * made after it is synced here */
-    r = admin_save(db, root, rel, text, len, NULL, check, res);
-    if (moved && (r != 0 || res->outcome != ADMIN_SAVED)) {
-        if (renameat2(dfd, pname, dfd, aname, RENAME_NOREPLACE) != 0)
-            fprintf(stderr, "spkiosk: admin: cannot move %s aside again: %s\n", ppath, strerror(errno));
-        else
-            admin_restore_sync(dfd, ppath);
-        moved = false;
+    if (p->save) {
+        r = admin_save_commit(db, root, p->save, check, res);
+        p->save = NULL;
     }
+    if (r != 0 || res->outcome != ADMIN_SAVED)
+        admin_restore_unmove(p);
     if (r != 0)
         goto out;
     /* 恢复 takes what 停办 set aside. With a practice file put in its place
@@ -2201,23 +2259,35 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
      * later 恢复 (a review), so it goes out of the way as 停办 moves an
      * earlier one: renamed, never deleted, since it holds an admin's
      * scenarios. */
-    if (waits && taken && res->outcome == ADMIN_SAVED && admin_aside_free(dfd, aname, aside) == 0) {
-        admin_restore_sync(dfd, ppath);
+    if (p->waits && res->outcome == ADMIN_SAVED && admin_aside_free(p->dfd, p->aname, p->aside) == 0) {
+        admin_restore_sync(p->dfd, p->ppath);
         fprintf(stderr, "spkiosk: admin: %s is restored with the practice file in its place; %s, set "
-                        "aside by 停办, is kept under a numbered name beside it\n", rel, aside);
+                        "aside by 停办, is kept under a numbered name beside it\n", p->rel, p->aside);
     }
-    *practice = moved;
-    *rel_out = rel;
-    rel = NULL;
+    *practice = p->moved;
+    *rel_out = p->rel;
+    p->rel = NULL;
     rc = 0;
 out:
-    if (dfd >= 0)
-        close(dfd);
-    free(text);
-    free(rel);
-    free(prel);
-    free(ppath);
-    free(aside);
+    admin_restore_pending_free(p);
+    return rc;
+}
+
+int admin_restore(struct db *db, const char *root, const char *id, struct admin_check *check,
+                  struct admin_saved *res, char **rel_out, bool *practice)
+{
+    struct admin_restore_pending *p = NULL;
+    int rc;
+
+    *rel_out = NULL;
+    *practice = false;
+    /* both phases under the save lock, as admin_save_as holds it: the
+     * practice file's moves too, so that no other save runs between them */
+    pthread_mutex_lock(&admin_save_lock);
+    rc = admin_restore_prepare(db, root, id, check, res, &p);
+    if (rc == 0)
+        rc = admin_restore_commit(db, root, p, check, res, rel_out, practice);
+    pthread_mutex_unlock(&admin_save_lock);
     return rc;
 }
 

@@ -866,11 +866,22 @@ enum MHD_Result api_admin_restore(struct http_request *req)
     } else {
         fprintf(stderr, "spkiosk: admin: %s: %s %s\n", req->user, rel,
                 res.outcome == ADMIN_SAVED ? (practice ? "restored, with its practice file" : "restored")
+                : res.folder_moved ? "not restored: its folder was swapped during the save"
                 : res.outcome == ADMIN_EXISTS ? "not restored: a file is there" : "not restored: errors");
         if (res.outcome == ADMIN_SAVED) {
             ret = api_admin_saved(req, rel, &check, &res, true, false);
         } else if (res.outcome == ADMIN_INVALID) {
             ret = api_admin_invalid(req, &check);
+        } else if (res.folder_moved) {
+            /* as the other saves answer a folder swapped between their
+             * check and their rename: nothing is there, so not 已经有文件了 */
+            char msg[512];
+            const char *slash = strchr(rel, '/');
+            snprintf(msg, sizeof msg,
+                     "分类文件夹 %.*s 在恢复的过程中被换掉了（换成了符号链接、被移走或换成了另一个文件夹），"
+                     "没有恢复，也没有写入任何文件；请刷新事项列表，看这个文件夹有什么问题，改好后再恢复",
+                     slash ? (int)(slash - rel) : (int)strlen(rel), rel);
+            ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed", msg);
         } else {
             char msg[512];
             snprintf(msg, sizeof msg, "%s 已经有文件了，没有恢复；请从事项列表打开那个文件", rel);

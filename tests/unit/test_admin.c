@@ -551,6 +551,82 @@ Test(admin, commit_refuses_a_folder_replaced_by_another, .init = setup, .fini = 
     swapped_folder(2);
 }
 
+/* 恢复 with alpha/ swapped between its two phases, as swapped_folder does
+ * to a save: one.md retired (its file deleted, its practice file set aside
+ * by 停办), restore_prepare puts the practice file back and prepares the
+ * new file, then the folder goes (how as swapped_folder). The commit
+ * refuses it as CHANGED with folder_moved (the API's 409 file_changed,
+ * not 412 「已经有文件了」), writes no one.md in the target or in a folder
+ * made in alpha's place, and sets the practice file aside again in the
+ * folder it was moved in, where it was. */
+static void restore_swapped_folder(int how)
+{
+    static const char scen[] = "# 练习\n\n## 场景\n王某来办。\n\n```case\nbrought = s0-0\nexpect = accept\n"
+                               "explain = 齐了\n```\n";
+    const char *outcome_of[] = {"SAVED", "INVALID", "CHANGED", "MISSING", "EXISTS"};
+    char alpha[160], target[160], p[200];
+    struct admin_restore_pending *pend = NULL;
+    struct admin_check c;
+    struct admin_saved res;
+    struct stat st;
+    char *rel = (char *)1;
+    bool practice = true;
+
+    snprintf(alpha, sizeof alpha, "%s/alpha", root);
+    snprintf(p, sizeof p, "%s/alpha/one.md", root);
+    cr_assert_eq(unlink(p), 0);
+    put("alpha/.one.practice.md.retired", scen);
+    cr_assert_eq(loader_run(db, root), 0);
+    cr_assert_eq(admin_restore_prepare(db, root, "one", &c, &res, &pend), 0);
+    cr_assert_not_null(pend);
+    cr_assert_str_eq(get("alpha/one.practice.md"), scen, "case %d: the scenarios are put back first", how);
+    if (how == 0)
+        snprintf(target, sizeof target, "%s/outside", dir);
+    else
+        snprintf(target, sizeof target, "%s/%s", root, how == 1 ? "beta" : "alpha.old");
+    cr_assert_eq(rename(alpha, target), 0);
+    if (how < 2) {
+        cr_assert_eq(symlink(target, alpha), 0);
+    } else {
+        cr_assert_eq(mkdir(alpha, 0755), 0);
+        put("alpha/README.md", "# 甲\n\n甲类。\n");
+    }
+    cr_assert_eq(admin_restore_commit(db, root, pend, &c, &res, &rel, &practice), 0, "case %d", how);
+    cr_assert_eq(res.outcome, ADMIN_CHANGED, "case %d: %s", how, outcome_of[res.outcome]);
+    cr_assert(res.folder_moved, "case %d: the folder, not the file", how);
+    cr_assert_not(practice, "case %d", how);
+    cr_assert_str_eq(rel, "alpha/one.md");
+    free(rel);
+    snprintf(p, sizeof p, "%s/one.md", target);
+    cr_assert_neq(lstat(p, &st), 0, "case %d: nothing written in the target", how);
+    snprintf(p, sizeof p, "%s/one.practice.md", target);
+    cr_assert_neq(lstat(p, &st), 0, "case %d: the practice file is aside again", how);
+    snprintf(p, sizeof p, "%s/.one.practice.md.retired", target);
+    cr_assert_eq(lstat(p, &st), 0, "case %d: where 停办 put it", how);
+    cr_assert_eq(dotfiles_in(target), 1, "case %d: no temporary file left", how);
+    if (how == 2) {
+        cr_assert_null(get("alpha/one.md"), "the new folder holds no one.md");
+        cr_assert_eq(dotfiles_in(alpha), 0);
+    }
+    admin_check_free(&c);
+}
+
+Test(admin, restore_refuses_a_folder_swapped_for_a_link_outside, .init = setup, .fini = teardown)
+{
+    restore_swapped_folder(0);
+}
+
+Test(admin, restore_refuses_a_folder_swapped_for_a_link_to_another_category, .init = setup,
+     .fini = teardown)
+{
+    restore_swapped_folder(1);
+}
+
+Test(admin, restore_refuses_a_folder_replaced_by_another, .init = setup, .fini = teardown)
+{
+    restore_swapped_folder(2);
+}
+
 /* The content decides: a checkout that writes the same bytes is no change. */
 Test(admin, commit_saves_over_the_same_content_rewritten, .init = setup, .fini = teardown)
 {
