@@ -660,7 +660,7 @@ function stepScreen(c, n) {
   // checklist
   let checklist = null;
   if (s.checklist.length) {
-    checklist = el('fieldset', { class: 'checklist' }, el('legend', {}, t('checklistTitle')));
+    checklist = el('fieldset', { class: 'checklist' }, el('legend', {}, wt('checklistTitle')));
     for (const it of s.checklist) {
       const id = 'ck-' + it.id;
       const bad = errs && errs.checklist.includes(it.id);
@@ -670,14 +670,14 @@ function stepScreen(c, n) {
       input.addEventListener('change', () => { d.checklist[it.id] = input.checked; update(); });
       const row = el('div', { class: 'check-row' + (bad ? ' has-error' : '') + (flagged('checklist', it.id) ? ' flagged' : '') },
         flagged('checklist', it.id) ? flagNote() : null,
-        bad ? fieldErrorP(errId, t('errorTick', { text: it.text })) : null,
+        bad ? fieldErrorP(errId, wt('errorTick', { text: it.text })) : null,
         el('label', { class: 'check', for: id }, input,
           el('span', { class: 'check-mark', 'aria-hidden': 'true' }),
           zh('span', { class: 'check-text' }, it.text),
-          it.required ? null : el('span', { class: 'tag' }, paren(t('ifAnyItem')))));
+          it.required ? null : el('span', { class: 'tag' }, paren(wt('ifAnyItem')))));
       checklist.append(row);
       parts.push({ cond: it.if, node: row, kind: 'item', it });
-      if (bad) entries.push({ text: t('errorTick', { text: it.text }), target: id, node: row });
+      if (bad) entries.push({ text: wt('errorTick', { text: it.text }), target: id, node: row });
     }
   }
 

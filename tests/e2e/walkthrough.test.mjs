@@ -109,6 +109,10 @@ describe('labour-handbook walkthrough with touch input', () => {
     assert.deepEqual(await visibleItems(), [
       '本人居民身份证原件', '户口簿原件', '近期一寸白底免冠彩色照片 1 张（需要纸质证的提供）',
     ]);
+    // in the hall a tick says the paper is here today: an elder ticked a
+    // 如有 paper kept at home, and the receipt listed it as received
+    assert.equal(await page.locator('#main .checklist legend').innerText(), '下面的材料，今天带来了的请打勾');
+    assert.equal(await page.locator('#main .check-row:visible .tag').innerText(), '（如有，带来了才勾）');
     await tap(label('ck-id_card'));
     await tap(label('ck-hukou_book'));
     assert.equal(await page.locator('#ck-id_card').isChecked(), true);
