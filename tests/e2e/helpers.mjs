@@ -110,26 +110,45 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
 // reuse: true, for a test that opens one short look after another (a phone
 // opening a link, then another), each of which would otherwise get a
 // context of its own: close() then keeps the page for the next kioskPage
-// of the same file with the same options, and gives it back as a new one
+// of the same file and daemon (h) with the same input (hasTouch, isMobile:
+// the context's, fixed at its making), and gives it back as a new one
 // would be: on about:blank, its routes and the test's listeners gone, the
-// pointer off it, the daemon's origin's cookies, storage (local and the
-// tab's session storage), HTTP cache and permissions cleared, its viewport
-// as asked, its guards emptied. Its history keeps the earlier looks'
-// entries, behind the new one. A context's first page cost about 1.0 s of
-// a core (a renderer process started, the UI's scripts and fonts loaded
-// cold), the same page again 0.35 s (2026-12-07). Not for a page whose
-// test adds init scripts or exposed functions to it or its context,
-// emulates media, opens more pages in its context or installs the clock:
-// those would stay (clock with reuse throws). A page that cannot be given
-// back (its test closed it, say) is closed instead. A page's beforeunload
-// does not hold the return to about:blank (page.goto does not ask it).
+// pointer off it, no key or button held, the daemon's origin's cookies,
+// storage (local and the tab's session storage), HTTP cache and
+// permissions cleared, its viewport the one now asked (set as a new
+// context sets it: the same screen size and orientation), its guards
+// emptied. Its history keeps the earlier looks' entries, behind the new
+// one. A context's first page cost about 1.0 s of a core (a renderer
+// process started, the UI's scripts and fonts loaded cold), the same page
+// again 0.35 s (2026-12-07). What close() cannot undo makes the page
+// unfit to keep, and it is closed instead: a test that adds init scripts
+// or exposed functions to it or its context, emulates media, sets extra
+// headers, geolocation or offline, routes its context, opens more pages
+// in its context or touches its clock (page.clock: any call, setSystemTime
+// too) — each of those calls marks the page, so a test need not know the
+// list. opts.clock with reuse throws (the clock would be installed before
+// the look). A page that cannot be given back (its test closed it, say) is
+// closed too. A page's beforeunload does not hold the return to
+// about:blank (page.goto does not ask it).
+const TAINTING = {
+  page: ['addInitScript', 'exposeFunction', 'exposeBinding', 'emulateMedia', 'setExtraHTTPHeaders',
+    'routeFromHAR', 'routeWebSocket', 'setDefaultTimeout', 'setDefaultNavigationTimeout'],
+  context: ['addInitScript', 'exposeFunction', 'exposeBinding', 'newPage', 'setExtraHTTPHeaders',
+    'setGeolocation', 'setOffline', 'setHTTPCredentials', 'route', 'routeFromHAR', 'routeWebSocket',
+    'setDefaultTimeout', 'setDefaultNavigationTimeout'],
+  clock: ['install', 'fastForward', 'pauseAt', 'resume', 'runFor', 'setFixedTime', 'setSystemTime'],
+};
 export async function kioskPage(h, opts = {}) {
   const { viewport = PORTRAIT, hasTouch = true, isMobile = false, clock = false, reuse = false } = opts;
   if (reuse && clock) throw new Error('kioskPage: a page with an installed clock cannot be reused');
-  const key = JSON.stringify([viewport.width, viewport.height, !!hasTouch, !!isMobile]);
+  const key = JSON.stringify([!!hasTouch, !!isMobile]);
   if (reuse) {
     const kp = h.spare?.get(key)?.pop();
-    if (kp) return kp;
+    if (kp) {
+      const vs = kp.page.viewportSize();
+      if (vs?.width !== viewport.width || vs?.height !== viewport.height) await kp.page.setViewportSize(viewport);
+      return kp;
+    }
   }
   const context = await h.browser.newContext({
     viewport, hasTouch, isMobile, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
@@ -164,6 +183,15 @@ export async function kioskPage(h, opts = {}) {
   // the guards' own listeners, kept when a reused page drops the test's
   const guards = new Map(page.eventNames().map((ev) => [ev, new Set(page.listeners(ev))]));
   if (clock) await page.clock.install();
+  let tainted = false;
+  if (reuse) {
+    for (const [o, names] of [[page, TAINTING.page], [context, TAINTING.context], [page.clock, TAINTING.clock]]) {
+      for (const n of names) {
+        const f = o[n];
+        o[n] = function (...a) { tainted = true; return f.apply(this, a); };
+      }
+    }
+  }
   const kp = {
     context, page,
     outside: () => outside.slice(),
@@ -173,7 +201,7 @@ export async function kioskPage(h, opts = {}) {
       assert.deepEqual(errors, [], `${what}: errors in the page`);
     },
     async close() {
-      if (!reuse) return context.close();
+      if (!reuse || tainted) return context.close();
       try {
         await page.unrouteAll({ behavior: 'ignoreErrors' });
         // a test's own listeners (a dialog's page.once that never fired)
@@ -184,7 +212,10 @@ export async function kioskPage(h, opts = {}) {
         if (!page.url().startsWith(origin + '/')) await page.goto(`${origin}/favicon.ico`).catch(() => {});
         await page.evaluate(() => sessionStorage.clear());
         await page.goto('about:blank');
-        // a new page has no pointer over it: none to hover the next one's controls
+        // a new page has no pointer over it, no key or button down (a
+        // test that failed between down and up): none for the next look
+        for (const m of ['Shift', 'Control', 'Alt', 'Meta']) await page.keyboard.up(m);
+        await page.mouse.up();
         await page.mouse.move(-1, -1);
         const cdp = await context.newCDPSession(page);
         try {
@@ -195,8 +226,6 @@ export async function kioskPage(h, opts = {}) {
         }
         await context.clearCookies();
         await context.clearPermissions();
-        const vs = page.viewportSize();
-        if (vs?.width !== viewport.width || vs?.height !== viewport.height) await page.setViewportSize(viewport);
       } catch {
         // not kept: closed, as without reuse
         await context.close().catch(() => {});
