@@ -126,7 +126,7 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
 // headers, geolocation or offline, routes its context, opens more pages
 // in its context or touches its clock (page.clock: any call, setSystemTime
 // too) — each of those calls marks the page, so a test need not know the
-// list. opts.clock with reuse throws (the clock would be installed before
+// list — and a page that opened a tab itself (window.open). opts.clock with reuse throws (the clock would be installed before
 // the look). A page that cannot be given back (its test closed it, say) is
 // closed too. A page's beforeunload does not hold the return to
 // about:blank (page.goto does not ask it).
@@ -201,7 +201,9 @@ export async function kioskPage(h, opts = {}) {
       assert.deepEqual(errors, [], `${what}: errors in the page`);
     },
     async close() {
-      if (!reuse || tainted) return context.close();
+      // a tab the page opened itself (window.open: a print notice) would
+      // stay in the kept context
+      if (!reuse || tainted || context.pages().some((p) => p !== page)) return context.close();
       try {
         await page.unrouteAll({ behavior: 'ignoreErrors' });
         // a test's own listeners (a dialog's page.once that never fired)
