@@ -153,7 +153,7 @@ describe('the window\'s evaluator', () => {
   });
 
   it('the resident\'s own case page offers the rating only after the service', async () => {
-    const rp = await kioskPage(k);
+    const rp = await kioskPage(k, { reuse: true });
     try {
       const s = await login(k.url, 'wang', 'wang-password-1');
       const move = (what, body = {}) => fetch(`${k.url}/api/v1/staff/cases/${second.id}/${what}`,
@@ -178,7 +178,7 @@ describe('the window\'s evaluator', () => {
       assert.deepEqual(v.rating.reasons, ['attitude']);
       rp.assertClean('resident page');
     } finally {
-      await rp.context.close();
+      await rp.close();
     }
   });
 
@@ -194,7 +194,7 @@ describe('the window\'s evaluator', () => {
         { method: 'POST', headers: authHeaders(s), body: JSON.stringify(body) });
       assert.equal(r.status, 200, what);
     }
-    const rp = await kioskPage(k);
+    const rp = await kioskPage(k, { reuse: true });
     try {
       const [name, value] = s.cookie.split(/=(.*)/s);
       await rp.context.addCookies([{ name, value, url: k.url }]);
@@ -209,7 +209,7 @@ describe('the window\'s evaluator', () => {
       assert.equal((await rp.context.cookies(k.url)).some((x) => x.name === name), true);
       rp.assertClean('kiosk rating with a staff session');
     } finally {
-      await rp.context.close();
+      await rp.close();
     }
   });
 
@@ -247,7 +247,7 @@ describe('the window\'s evaluator', () => {
   // A tablet that lost the daemon says so, and a tablet set up without a
   // window number says to tell the staff (not what to type in the address).
   it('the tablet says when it lost the connection, and when it is not set up', async () => {
-    const x = await kioskPage(k, { viewport: { width: 1280, height: 800 }, hasTouch: true });
+    const x = await kioskPage(k, { viewport: { width: 1280, height: 800 }, hasTouch: true, reuse: true });
     try {
       await x.page.route(/\/api\/v1\/rate\?/, (r) => r.abort());
       await x.page.goto(k.url + await k.rateAt('5'));
@@ -255,7 +255,7 @@ describe('the window\'s evaluator', () => {
       await x.page.unroute(/\/api\/v1\/rate\?/);
       await x.page.goto(k.url + '/rate');
       await x.page.locator('#error', { hasText: '暂时不能评价，请告诉工作人员' }).waitFor();
-    } finally { await x.context.close(); }
+    } finally { await x.close(); }
   });
 
   it('axe finds nothing serious or critical', () => {
@@ -288,7 +288,7 @@ describe('the evaluator\'s levels fit their buttons', () => {
 
   for (const viewport of [{ width: 1280, height: 800 }, { width: 1024, height: 600 }, { width: 800, height: 480 }]) {
     it(`at ${viewport.width}×${viewport.height}`, async () => {
-      const x = await kioskPage(k, { viewport });
+      const x = await kioskPage(k, { viewport, reuse: true });
       try {
         await x.page.goto(k.url + await k.rateAt('3'));
         await poll(async () => assert.equal(await x.page.locator('#offer-ticket').innerText(), ticket));
@@ -305,7 +305,7 @@ describe('the evaluator\'s levels fit their buttons', () => {
         assert.ok(Math.max(...widths) - Math.min(...widths) <= 1, `levels of unequal width: ${widths}`);
         x.assertClean('evaluator');
       } finally {
-        await x.context.close();
+        await x.close();
       }
     });
   }
