@@ -65,11 +65,11 @@ for (const [name, { viewport, isMobile = false, path = '/?kiosk=1' }] of SIZES) 
     before(async () => {
       cats = (await get('/api/v1/categories')).categories;
       all = (await get('/api/v1/procedures')).procedures;
-      x = await kioskPage(k, { viewport, hasTouch: true, isMobile });
+      x = await kioskPage(k, { viewport, hasTouch: true, isMobile, reuse: true });
       page = x.page;
       await atRoute(page, /^#\/$/, () => page.goto(k.url + path));
     });
-    after(async () => { if (x) await x.context.close(); });
+    after(async () => { if (x) await x.close(); });
 
     // To a screen by its address; one already on show is not waited for
     // anew (a hash set to itself changes nothing).
