@@ -31,7 +31,7 @@ async function visitToday() {
 }
 
 async function phoneAt(id, clock = false) {
-  const kp = await kioskPage(k, { viewport: PHONE, isMobile: true, clock });
+  const kp = await kioskPage(k, { viewport: PHONE, isMobile: true, clock, reuse: !clock });
   const { page } = kp;
   await page.goto(`${k.url}/staff#visits`);
   await page.fill('#login-name', 'zhao');
@@ -80,14 +80,14 @@ describe('上门服务: 代为补正 at the home', () => {
       assert.equal(context.pages().length, 1, 'no tab opened for a notice nobody can print at a home');
       kp.assertClean('return at the home');
     } finally {
-      await context.close();
+      await kp.close();
     }
   });
 
   it('a dropped network keeps what was typed and says so; handed in again as today\'s visit, accepted at the home', async () => {
     const id = await visitToday();
     const kp = await phoneAt(id);
-    const { page, context } = kp;
+    const { page } = kp;
     try {
       await returnAtHome(page);
       // the phone's page reloaded (a tab the phone dropped on the way, a
@@ -161,7 +161,7 @@ describe('上门服务: 代为补正 at the home', () => {
       assert.ok(v.events.some((e) => e.what === 'visited' && e.user === 'zhao'), 'recorded as a visit');
       assert.ok(v.events.some((e) => e.what === 'step' && e.user === 'zhao'), 'the correction is the staffer\'s');
     } finally {
-      await context.close();
+      await kp.close();
     }
   });
 });
@@ -189,8 +189,8 @@ describe('上门服务: a 代填 books the visit', () => {
     });
     await post(`/api/v1/cases/${c.id}/steps/3`, {});
 
-    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-    const { page, context } = kp;
+    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
+    const { page } = kp;
     try {
       await staffLogin(page, k.url, 'zhao', 'zhao-password-1');
       await page.locator(`#in-progress tr[data-id="${c.id}"] button`).click();
@@ -218,7 +218,7 @@ describe('上门服务: a 代填 books the visit', () => {
       assert.deepEqual(asked.map((e) => [e.user, e.detail]), [['zhao', `${today()} 下午`]]);
       kp.assertClean('a 代填 booking a visit');
     } finally {
-      await context.close();
+      await kp.close();
     }
   });
 
@@ -228,8 +228,8 @@ describe('上门服务: a 代填 books the visit', () => {
   // visit (tests/api/visit.test.mjs, walk_in from visit).
   it('a resident who asked for a visit at the window: taken on there, said in the history, off the list', async () => {
     const id = await visitToday();
-    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-    const { page, context } = kp;
+    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
+    const { page } = kp;
     try {
       await staffLogin(page, k.url, 'zhao', 'zhao-password-1');
       await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor();
@@ -245,7 +245,7 @@ describe('上门服务: a 代填 books the visit', () => {
       assert.doesNotMatch(await pane.locator('.case-facts').innerText(), /幸福小区/);
       kp.assertClean('a visit asked for, its resident at the window');
     } finally {
-      await context.close();
+      await kp.close();
     }
   });
 });
@@ -262,8 +262,8 @@ describe('上门服务: a returned case booked for the B post', () => {
     await apiPost(k.url, `/api/v1/staff/cases/${id}/accept`, {}, authHeaders(s));
     await apiPost(k.url, `/api/v1/staff/cases/${id}/return`, { reason: '银行卡号有误', fields: ['bank_card'] }, authHeaders(s));
 
-    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-    const { page, context } = kp;
+    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
+    const { page } = kp;
     try {
       await staffLogin(page, k.url, 'zhao', 'zhao-password-1');
       await page.locator('#case-key').waitFor();
@@ -295,7 +295,7 @@ describe('上门服务: a returned case booked for the B post', () => {
       assert.deepEqual(v.events.filter((e) => e.what === 'visit_booked').map((e) => [e.user, e.detail]), [['zhao', `${today()} 下午`]]);
       kp.assertClean('a returned case booked for the B post');
     } finally {
-      await context.close();
+      await kp.close();
     }
   });
 
@@ -314,8 +314,8 @@ describe('上门服务: a returned case booked for the B post', () => {
     await apiPost(k.url, `/api/v1/staff/cases/${id}/book-visit`,
       { visit: { date: later, slot: '下午', address: '幸福小区3栋2单元501', phone: '0535-6221234' } }, authHeaders(s));
 
-    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-    const { page, context } = kp;
+    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
+    const { page } = kp;
     try {
       await staffLogin(page, k.url, 'zhao', 'zhao-password-1');
       await page.locator('#case-key').waitFor();
@@ -349,7 +349,7 @@ describe('上门服务: a returned case booked for the B post', () => {
         'the booked day and slot, not moved to today');
       kp.assertClean('a booked 代为补正 at a window PC');
     } finally {
-      await context.close();
+      await kp.close();
     }
   });
 });
@@ -366,7 +366,7 @@ describe('上门服务: the phone\'s refresh', () => {
   it('asks for the visits and call-backs each tick, 我的待办 every sixth, nothing while hidden', async () => {
     const id = await visitToday();
     const kp = await phoneAt(id, true);
-    const { page, context } = kp;
+    const { page } = kp;
     try {
       await page.locator('#work-card').waitFor();
       await page.clock.pauseAt(await page.evaluate(() => Date.now()) + 1000);
@@ -455,7 +455,7 @@ describe('上门服务: the phone\'s refresh', () => {
       assert.equal(works(), 0, JSON.stringify(asked));
       kp.assertClean('the phone\'s refresh');
     } finally {
-      await context.close();
+      await kp.close();
     }
   });
 });
