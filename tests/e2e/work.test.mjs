@@ -157,7 +157,7 @@ describe('我的待办 on the staff page', () => {
     await page.locator('#outcome').waitFor();
     assert.equal(await page.locator('.other-post').count(), 0, 'wang holds the window post');
     await page.keyboard.press('Escape');
-    const other = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    const other = await kioskPage(k, { viewport: DESKTOP, hasTouch: false, reuse: true });
     try {
       const p = other.page;
       await staffLogin(p, k.url, 'li', 'li-password-22');
@@ -171,7 +171,7 @@ describe('我的待办 on the staff page', () => {
       assert.deepEqual(await axeSerious(p), []);
       other.assertClean('staff page of another post');
     } finally {
-      await other.context.close();
+      await other.close();
     }
   });
 
@@ -304,7 +304,7 @@ describe('我的待办 on the staff page', () => {
     const c = await labourCase(k.url);
     const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(s), body: '{}' });
     assert.equal(r.status, 200, await r.text());
-    const other = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    const other = await kioskPage(k, { viewport: DESKTOP, hasTouch: false, reuse: true });
     try {
       const p = other.page;
       await staffLogin(p, k.url, 'li', 'li-password-22');
@@ -323,7 +323,7 @@ describe('我的待办 on the staff page', () => {
       assert.match(await said.innerText(), /这件办件由 wang 负责（首问负责），列在 wang 的“等居民补正”里/);
       other.assertClean('a colleague\'s case returned');
     } finally {
-      await other.context.close();
+      await other.close();
     }
   });
 });
