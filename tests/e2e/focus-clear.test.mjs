@@ -97,7 +97,7 @@ for (const { what, viewport, kiosk, big } of [
       await page.locator('#error-summary').waitFor();
     }
     before(async () => {
-      x = await kioskPage(k, { viewport, hasTouch: false });
+      x = await kioskPage(k, { viewport, hasTouch: false, reuse: true });
       page = x.page;
       id = await freshCase(k.url);
       await atRoute(page, /^#\/p\/labour-handbook$/, () => page.goto(`${k.url}${q}#/p/labour-handbook`));
@@ -106,7 +106,7 @@ for (const { what, viewport, kiosk, big } of [
         await page.waitForFunction(() => document.documentElement.classList.contains('big'));
       }
     });
-    after(async () => { if (x) await x.context.close(); });
+    after(async () => { if (x) await x.close(); });
 
     it('the overview', async () => {
       assert.deepEqual(await walkTabs(page), []);
