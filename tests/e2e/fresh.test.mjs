@@ -40,7 +40,7 @@ const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('a newer build served', () => {
   it('the kiosk loads it on its untouched home screen, never under a resident', async () => {
-    const kp = await kioskPage(k);
+    const kp = await kioskPage(k, { reuse: true });
     const { page } = kp;
     try {
       await atRoute(page, /^#\/$/, () => page.goto(`${k.url}/?kiosk=1&fresh=1&idle=5`));
@@ -59,7 +59,7 @@ describe('a newer build served', () => {
       assert.match(new URL(page.url()).search, /kiosk=1/, 'still the kiosk');
       kp.assertClean('kiosk fresh');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -72,7 +72,7 @@ describe('a newer build served', () => {
     const staff = await login(k.url, 'zhou', 'zhou-password-1');
     const { ticket } = await labourCase(k.url);
     await apiPost(k.url, '/api/v1/staff/call-next', { window: '2' }, { ...authHeaders(staff), 'content-type': 'application/json' });
-    const kp = await kioskPage(k);
+    const kp = await kioskPage(k, { reuse: true });
     const { page } = kp;
     const flashed = () => page.evaluate(() => document.getElementById('now').classList.contains('d-new'));
     try {
@@ -100,12 +100,12 @@ describe('a newer build served', () => {
       await poll(async () => assert.equal(await flashed(), true, 'the call made during the load is announced'));
       kp.assertClean('display fresh');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
   it('an idle evaluator loads it', async () => {
-    const kp = await kioskPage(k);
+    const kp = await kioskPage(k, { reuse: true });
     const { page } = kp;
     try {
       for (const at of [await k.rateAt('1', '&fresh=1')]) {
@@ -118,7 +118,7 @@ describe('a newer build served', () => {
       }
       kp.assertClean('screens fresh');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
