@@ -56,14 +56,54 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+// The browser connection of this file's useKiosk handles, one for all of
+// them: a file of several describes, each with a daemon of its own (small
+// files folded into one), connected once, and a page kept by kioskPage's
+// reuse under one describe's daemon serves the next describe's. Taken in
+// each handle's before hook, given up in its after; when no handle holds
+// it, it is closed a moment later unless the next describe's before has
+// taken it again (if it has not by then, that one connects anew).
+let shared = null;
+async function takeConnection() {
+  if (shared) {
+    clearTimeout(shared.timer);
+    shared.users += 1;
+    await shared.ready;
+    return shared;
+  }
+  const c = { users: 1, timer: null, spare: new Map(), browser: null, ready: null };
+  shared = c;
+  c.ready = launchBrowser().then((b) => { c.browser = b; }, (e) => { if (shared === c) shared = null; throw e; });
+  await c.ready;
+  return c;
+}
+function giveConnection(c) {
+  c.users -= 1;
+  if (c.users > 0) return;
+  c.timer = setTimeout(() => {
+    if (shared === c) shared = null;
+    c.browser.close().catch(() => {});
+  }, 500);
+}
+
+// Whether kp is in a pool of kept pages (reuse).
+function isKept(pool, context) {
+  for (const list of pool?.values() ?? []) if (list.some((kp) => kp.context === context)) return true;
+  return false;
+}
+
 // Registers before/after hooks for the file: a daemon over the sample
-// library (or tree) on a fresh database, and one browser. h.url,
-// h.browser, h.daemon are set once the hook has run. copy: the daemon works
+// library (or tree) on a fresh database, and the browser (the file's
+// connection, above). h.url, h.browser, h.daemon are set once the hook has
+// run; h.browser has newContext only, and the contexts made through it
+// (kioskPage's too) are closed in the after hook, but for a page kept for
+// reuse (on about:blank, for the next describe). copy: the daemon works
 // on a copy of that library in h.tree (a test that writes a file). args:
 // more options of `serve` (`--hall-location …`). env: the daemon's
 // environment beside this process's (a stopped clock).
 export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = {}) {
-  const h = { daemon: null, browser: null, tmp: null, url: '', tree };
+  const h = { daemon: null, browser: null, tmp: null, url: '', tree, contexts: new Set(), lent: new Set(), spare: null };
+  let conn = null;
   before(async () => {
     h.tmp = makeTmp('spkiosk-e2e-');
     if (copy) {
@@ -75,7 +115,15 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
       args: [...(WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : []), ...args], env,
     });
     h.url = h.daemon.url;
-    h.browser = await launchBrowser();
+    conn = await takeConnection();
+    h.spare = conn.spare;
+    h.browser = {
+      async newContext(o) {
+        const c = await conn.browser.newContext(o);
+        h.contexts.add(c);
+        return c;
+      },
+    };
   });
   // The evaluator's address of window w ('/rate?window=3&key=…'), its key
   // made by the daemon's first admin once per window, as the admin's
@@ -94,8 +142,13 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
   };
   after(async () => {
     try {
-      if (h.browser) await h.browser.close();
+      // pages of reuse still out go back while their daemon runs
+      for (const kp of h.lent) await kp.release();
+      for (const c of h.contexts) if (!isKept(h.spare, c)) await c.close().catch(() => {});
+      h.contexts.clear();
+      h.lent.clear();
     } finally {
+      if (conn) giveConnection(conn);
       await stopChecked(h.daemon, h.tmp);
     }
   });
@@ -110,26 +163,28 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
 // reuse: true, for a test that opens one short look after another (a phone
 // opening a link, then another), each of which would otherwise get a
 // context of its own: close() then keeps the page for the next kioskPage
-// of the same file and daemon (h) with the same input (hasTouch, isMobile:
-// the context's, fixed at its making), and gives it back as a new one
-// would be: on about:blank, its routes and the test's listeners gone, the
-// pointer off it, no key or button held, the daemon's origin's cookies,
-// storage (local and the tab's session storage), HTTP cache and
-// permissions cleared, its viewport the one now asked (set as a new
-// context sets it: the same screen size and orientation), its guards
-// emptied. Its history keeps the earlier looks' entries, behind the new
-// one. A context's first page cost about 1.0 s of a core (a renderer
-// process started, the UI's scripts and fonts loaded cold), the same page
-// again 0.35 s (2026-12-07). What close() cannot undo makes the page
-// unfit to keep, and it is closed instead: a test that adds init scripts
-// or exposed functions to it or its context, emulates media, sets extra
-// headers, geolocation or offline, routes its context, opens more pages
-// in its context or touches its clock (page.clock: any call, setSystemTime
-// too) — each of those calls marks the page, so a test need not know the
-// list — and a page that opened a tab itself (window.open). opts.clock with reuse throws (the clock would be installed before
-// the look). A page that cannot be given back (its test closed it, say) is
-// closed too. A page's beforeunload does not hold the return to
-// about:blank (page.goto does not ask it).
+// of the same file with the same input (hasTouch, isMobile: the context's,
+// fixed at its making), for the same daemon or, across the file's
+// useKiosk handles, another's, and gives it back as a new one would be:
+// on about:blank, its routes and the test's listeners gone, the pointer
+// off it, no key or button held, its cookies, the storage (local and the
+// tab's session storage) of every origin it asked anything of, HTTP cache
+// and permissions cleared, its guards emptied and watching the new
+// daemon's origin, its viewport the one now asked (set as a new context
+// sets it: the same screen size and orientation). Its history keeps the
+// earlier looks' entries, behind the new one. A context's first page cost
+// about 1.0 s of a core (a renderer process started, the UI's scripts and
+// fonts loaded cold), the same page again 0.35 s (2026-12-07).
+// What close() cannot undo makes the page unfit to keep, and it is closed
+// instead: a test that adds init scripts or exposed functions to it or its
+// context, emulates media, sets extra headers, geolocation or offline,
+// routes its context, opens more pages in its context or touches its clock
+// (page.clock: any call, setSystemTime too) — each of those calls marks
+// the page, so a test need not know the list —, a page that opened a tab
+// itself (window.open), a page that cannot be given back (its test closed
+// it, its daemon is gone). opts.clock with reuse throws (the clock would be
+// installed before the look). A page's beforeunload does not hold the
+// return to about:blank (page.goto does not ask it).
 const TAINTING = {
   page: ['addInitScript', 'exposeFunction', 'exposeBinding', 'emulateMedia', 'setExtraHTTPHeaders',
     'routeFromHAR', 'routeWebSocket', 'setDefaultTimeout', 'setDefaultNavigationTimeout'],
@@ -142,27 +197,33 @@ export async function kioskPage(h, opts = {}) {
   const { viewport = PORTRAIT, hasTouch = true, isMobile = false, clock = false, reuse = false } = opts;
   if (reuse && clock) throw new Error('kioskPage: a page with an installed clock cannot be reused');
   const key = JSON.stringify([!!hasTouch, !!isMobile]);
-  if (reuse) {
-    const kp = h.spare?.get(key)?.pop();
-    if (kp) {
-      const vs = kp.page.viewportSize();
-      if (vs?.width !== viewport.width || vs?.height !== viewport.height) await kp.page.setViewportSize(viewport);
-      return kp;
-    }
+  for (const list = reuse && h.spare?.get(key); list?.length;) {
+    const kp = list.pop();
+    // one whose context a test closed behind the pool's back is dropped
+    if (kp.page.isClosed()) continue;
+    await kp.lend(h, viewport);
+    return kp;
   }
+  h.spare ??= new Map();
+  const pool = h.spare;
   const context = await h.browser.newContext({
     viewport, hasTouch, isMobile, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
   });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
-  const origin = new URL(h.url).origin;
+  // the daemon the page is for: a kept page can go to another handle's
+  let origin = new URL(h.url).origin;
   const outside = [];
   const errors = [];
+  // every origin the page asked something of since it was given out: a
+  // kept page's close() clears each one's storage
+  const visited = new Set();
   page.on('request', (r) => {
     const u = r.url();
     if (u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return;
     let o;
     try { o = new URL(u).origin; } catch { o = u; }
+    visited.add(o);
     if (o !== origin) outside.push(u);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -192,6 +253,7 @@ export async function kioskPage(h, opts = {}) {
       }
     }
   }
+  let out = true;
   const kp = {
     context, page,
     outside: () => outside.slice(),
@@ -201,6 +263,8 @@ export async function kioskPage(h, opts = {}) {
       assert.deepEqual(errors, [], `${what}: errors in the page`);
     },
     async close() {
+      if (!out) return;
+      out = false;
       // a tab the page opened itself (window.open: a print notice) would
       // stay in the kept context
       if (!reuse || tainted || context.pages().some((p) => p !== page)) return context.close();
@@ -210,9 +274,14 @@ export async function kioskPage(h, opts = {}) {
         for (const ev of page.eventNames())
           for (const l of page.listeners(ev)) if (!guards.get(ev)?.has(l)) page.off(ev, l);
         // the tab's session storage outlives its documents: cleared from
-        // one of the origin's (the page's last, or a stopped one)
-        if (!page.url().startsWith(origin + '/')) await page.goto(`${origin}/favicon.ico`).catch(() => {});
-        await page.evaluate(() => sessionStorage.clear());
+        // one of each origin's (the page's last, or a stopped one); an
+        // origin whose daemon is gone cannot be, and the page is not kept
+        const origins = [...new Set([origin, ...visited])];
+        for (const o of origins) {
+          if (!page.url().startsWith(o + '/')) await page.goto(`${o}/favicon.ico`).catch(() => {});
+          if (!page.url().startsWith(o + '/')) throw new Error(`${o}: not reached`);
+          await page.evaluate(() => sessionStorage.clear());
+        }
         await page.goto('about:blank');
         // a new page has no pointer over it, no key or button down (a
         // test that failed between down and up): none for the next look
@@ -221,7 +290,7 @@ export async function kioskPage(h, opts = {}) {
         await page.mouse.move(-1, -1);
         const cdp = await context.newCDPSession(page);
         try {
-          await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+          for (const o of origins) await cdp.send('Storage.clearDataForOrigin', { origin: o, storageTypes: 'all' });
           await cdp.send('Network.clearBrowserCache');
         } finally {
           await cdp.detach();
@@ -235,11 +304,36 @@ export async function kioskPage(h, opts = {}) {
       }
       outside.length = 0;
       errors.length = 0;
-      h.spare ??= new Map();
-      if (!h.spare.has(key)) h.spare.set(key, []);
-      h.spare.get(key).push(kp);
+      visited.clear();
+      if (!pool.has(key)) pool.set(key, []);
+      pool.get(key).push(kp);
+    },
+    // given out again, for h's daemon (the same or another handle's of the
+    // file: its origin's storage was never touched by this page, or was
+    // cleared when the page left it)
+    async lend(h2, vp) {
+      out = true;
+      origin = new URL(h2.url).origin;
+      h2.contexts?.add(context);
+      h2.lent?.add(kp);
+      const vs = page.viewportSize();
+      if (vs?.width !== vp.width || vs?.height !== vp.height) await page.setViewportSize(vp);
+    },
+    // by useKiosk's after hook, for a page still out when its describe
+    // ends (the describe's own after hook, which would close it, runs
+    // after the daemon's): kept only if its guards are empty, so that a
+    // later assertClean of the describe reads what it would have read
+    async release() {
+      if (!out) return;
+      if (outside.length || errors.length) {
+        out = false;
+        await context.close().catch(() => {});
+        return;
+      }
+      await kp.close();
     },
   };
+  if (reuse) h.lent?.add(kp);
   return kp;
 }
 
@@ -247,15 +341,17 @@ export async function kioskPage(h, opts = {}) {
 // (li-password-12), and one desk page (1600×1000, a mouse), for the tests
 // that play one staffer on the page against the other through the API (a
 // colleague's move while a case is on show). Call inside a describe: its .kp
-// (kioskPage's) is set once its before hook has run, closed after.
+// (kioskPage's, reuse: the page goes back with the describe's daemon's
+// after hook, so the file's next describe can take it) is set once its
+// before hook has run.
 export function useTwoStaff(h) {
   const s = { kp: null };
   before(async () => {
     addUser(path.join(h.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
     addUser(path.join(h.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
-    s.kp = await kioskPage(h, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    s.kp = await kioskPage(h, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
   });
-  after(async () => { if (s.kp) await s.kp.context.close(); });
+  after(async () => { if (s.kp) await s.kp.close(); });
   return s;
 }
 
