@@ -41,8 +41,8 @@ describe('a case started while its file changes twice', () => {
   }
 
   let kp;
-  before(async () => { kp = await kioskPage(k); });
-  after(async () => { if (kp) await kp.context.close(); });
+  before(async () => { kp = await kioskPage(k, { reuse: true }); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('shows the version the case pinned, not the one live after it', async () => {
     const { page } = kp;
@@ -96,7 +96,7 @@ describe('a triage question whose answers all wait for a date', () => {
   });
 
   it('says 请到综合窗口咨询 on the question, with no answer to tap', async () => {
-    const kp = await kioskPage(k);
+    const kp = await kioskPage(k, { reuse: true });
     const { page } = kp;
     try {
       await atRoute(page, /^#\/triage$/, () => page.goto(`${k.url}/?kiosk=1#/triage`));
@@ -115,7 +115,7 @@ describe('a triage question whose answers all wait for a date', () => {
       assert.match(await page.locator('#main .notice-info').innerText(), /以上都不是，请到综合窗口咨询/);
       kp.assertClean('triage fallback');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });

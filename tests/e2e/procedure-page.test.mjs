@@ -26,13 +26,13 @@ describe('review chain on the overview', () => {
   let page;
 
   before(async () => {
-    kp = await kioskPage(k, { viewport: PORTRAIT, hasTouch: true });
+    kp = await kioskPage(k, { viewport: PORTRAIT, hasTouch: true, reuse: true });
     page = kp.page;
   });
   after(async () => {
     if (kp) {
       kp.assertClean('chain');
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -108,7 +108,7 @@ describe('links in a procedure\'s text', () => {
   let page;
 
   before(async () => {
-    kp = await kioskPage(k);
+    kp = await kioskPage(k, { reuse: true });
     page = kp.page;
     await atRoute(page, /^#\/p\/linker$/, () => page.goto(k.url + '/?kiosk=1#/p/linker'));
     await page.locator('#main .content', { hasText: '另一个事项' }).first().waitFor();
@@ -116,7 +116,7 @@ describe('links in a procedure\'s text', () => {
   after(async () => {
     if (kp) {
       kp.assertClean('links');
-      await kp.context.close();
+      await kp.close();
     }
     fs.rmSync(tree, { recursive: true, force: true });
   });

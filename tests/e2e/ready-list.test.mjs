@@ -45,14 +45,14 @@ describe('待领取: a case done, waiting to be collected', () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'xiao', 'staff', 'xiao-password-1');
     staff = await login(k.url, 'xiao', 'xiao-password-1');
     ({ id: caseId, ticket } = await readyCase('张晓梅', '11010519491231002X'));
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
     page = kp.page;
     await staffLogin(page, k.url, 'xiao', 'xiao-password-1');
   });
   after(async () => {
     if (kp) {
       kp.assertClean('ready list');
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -185,13 +185,13 @@ describe('待领取 keeps its fold on the PC', () => {
   after(async () => {
     for (const pc of pcs) {
       pc.assertClean('staff page');
-      await pc.context.close();
+      await pc.close();
     }
   });
 
   it('unfolded, it stays so at the next load; folded, too; another PC folds it', async () => {
     await readyCase(k.url, staff, '张晓梅', '11010519491231002X');
-    const pc = await kioskPage(k, DESK);
+    const pc = await kioskPage(k, { ...DESK, reuse: true });
     pcs.push(pc);
     const { page } = pc;
     await staffLogin(page, k.url, 'xiao', 'xiao-password-1');
@@ -206,7 +206,7 @@ describe('待领取 keeps its fold on the PC', () => {
     assert.equal(await page.locator('#ready-list').isVisible(), true);
     await poll(async () => assert.equal(await page.locator('#ready-list tbody tr[data-id]').count(), 1));
     // another PC (another browser): its own, folded
-    const other = await kioskPage(k, DESK);
+    const other = await kioskPage(k, { ...DESK, reuse: true });
     pcs.push(other);
     await staffLogin(other.page, k.url, 'xiao', 'xiao-password-1');
     const t2 = await readyDrawn(other.page, 1);
@@ -253,7 +253,7 @@ describe("a slip scanned into 待领取's box", () => {
   after(async () => {
     if (pc) {
       pc.assertClean('staff page');
-      await pc.context.close();
+      await pc.close();
     }
   });
 
@@ -266,7 +266,7 @@ describe("a slip scanned into 待领取's box", () => {
     const payload = /data-payload="([^"]+)"/.exec(printed.text)?.[1];
     assert.equal(payload, `${PUBLIC}/#/case/${li.id}`);
 
-    pc = await kioskPage(k, DESK);
+    pc = await kioskPage(k, { ...DESK, reuse: true });
     const { page } = pc;
     await staffLogin(page, k.url, 'xiao', 'xiao-password-1');
     const toggle = await readyDrawn(page, 2);

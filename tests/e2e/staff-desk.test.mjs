@@ -32,10 +32,10 @@ describe('待通知 on the staff page', () => {
       method: 'POST', headers: authHeaders(s), body: JSON.stringify({ reason: '户口簿需要带原件。' }),
     });
     assert.equal(r.status, 200, await r.text());
-    kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('lists whom to phone, with the text to read out, and 已通知 marks it done', async () => {
     await staffLogin(page, k.url, 'wang', 'wang-password-1');
@@ -108,10 +108,10 @@ describe('这一步有误: from the staff case view to the admin console', () =>
     addUser(db, 'wang', 'staff', 'wang-password-1');
     addUser(db, 'boss', 'admin', PW);
     c = await labourCase(k.url);
-    kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('a staffer reports the second step from the case view', async () => {
     await staffLogin(page, k.url, 'wang', 'wang-password-1');
@@ -148,7 +148,7 @@ describe('这一步有误: from the staff case view to the admin console', () =>
   });
 
   it('the admin console lists it beside the file and marks it dealt with', async () => {
-    const ap = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    const ap = await kioskPage(k, { viewport: DESKTOP, hasTouch: false, reuse: true });
     try {
       const p = ap.page;
       await p.goto(k.url + '/admin');
@@ -189,7 +189,7 @@ describe('这一步有误: from the staff case view to the admin console', () =>
       await row.waitFor();
       assert.equal(await row.locator('details.spreport-block').count(), 0);
     } finally {
-      await ap.context.close();
+      await ap.close();
     }
   });
 });
@@ -214,7 +214,7 @@ describe('the staff page locks itself', () => {
     kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, clock: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('after the idle limit: the page hidden, the password asked for, then the page back', async () => {
     const polls = [];

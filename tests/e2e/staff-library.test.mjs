@@ -28,9 +28,9 @@ describe('a case of a withdrawn item at /staff', () => {
     fs.rmSync(path.join(h.tree, 'employment', 'labour-handbook.md'));
     await poll(async () => assert.equal((await request(`${h.url}/api/v1/procedures/labour-handbook`)).status, 404),
       { timeout: 8000 });
-    kp = await kioskPage(h, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(h, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('says 已停办 and since when', async () => {
     const { page } = kp;
@@ -78,9 +78,9 @@ describe('代为补正 on the case\'s own version', () => {
       const p = await (await fetch(`${k.url}/api/v1/procedures/labour-handbook`)).json();
       assert.notEqual(p.hash, before0, 'the new version is live');
     }, { timeout: 10_000 });
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('opens the correction form with the flagged item, and the case is handed in again', async () => {
     const { page } = kp;

@@ -68,10 +68,10 @@ describe('办理中 on the staff page', () => {
     await apiPost(k.url, `/api/v1/staff/cases/${t.id}/accept`, {}, h);
     // started at the window, still being filled in
     ids.filling = (await apiPost(k.url, '/api/v1/staff/cases', { procedure: 'plain' }, h)).id;
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
   });
   after(async () => {
-    if (kp) await kp.context.close();
+    if (kp) await kp.close();
     fs.rmSync(tree, { recursive: true, force: true });
   });
 
@@ -119,14 +119,14 @@ describe('不予受理 shows the item\'s staff guidance', () => {
 
   before(async () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'xiao', 'staff', 'xiao-password-1');
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
     page = kp.page;
     await staffLogin(page, k.url, 'xiao', 'xiao-password-1');
   });
   after(async () => {
     if (kp) {
       kp.assertClean('refuse guidance');
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -205,10 +205,10 @@ describe('a corrected case past its resumed dates on the staff page', { skip: NO
       { visit: { date: '2026-10-10', slot: '上午', address: '幸福路1号', phone: '13800138000' } });
     // Sat 10-10 (班): nobody took either up
     await at('2026-10-10T09:00:00+08:00');
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
   });
   after(async () => {
-    if (kp) await kp.context.close();
+    if (kp) await kp.close();
     rmTmp(dir);
   });
 

@@ -28,9 +28,9 @@ describe('a hand-over over a colleague\'s hand-over', () => {
     addUser(db, 'wang', 'staff', 'wang-password-1');
     addUser(db, 'li', 'staff', 'li-password-12');
     addUser(db, 'zhao', 'staff', 'zhao-password-3');
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('is refused; the page shows the owner the colleague chose', async () => {
     const { page } = kp;
@@ -205,9 +205,9 @@ describe('a call-back recorded by a colleague first', () => {
     const l = await (await fetch(`${k.url}/api/v1/staff/followups`, { headers: authHeaders(wang) })).json();
     f = l.followups.find((x) => x.case === c.id);
     assert.ok(f, JSON.stringify(l));
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('keeps what was written under the refusal', async () => {
     const { page } = kp;
