@@ -105,17 +105,21 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
   const h = { daemon: null, browser: null, tmp: null, url: '', tree, contexts: new Set(), lent: new Set(), spare: null };
   let conn = null;
   before(async () => {
+    // h.tmp before any await: a file's top-level before hook beside this
+    // one runs while this one waits (node 20) and adds users to its db
     h.tmp = makeTmp('spkiosk-e2e-');
     if (copy) {
       h.tree = path.join(h.tmp, 'procedures');
       fs.cpSync(tree, h.tree, { recursive: true });
     }
+    // then the connection, before the daemon: the file's connection is
+    // held only until shortly after the describe before this one ended
+    conn = await takeConnection();
     h.daemon = await startDaemon({
       tree: h.tree, db: path.join(h.tmp, 'e2e.db'),
       args: [...(WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : []), ...args], env,
     });
     h.url = h.daemon.url;
-    conn = await takeConnection();
     h.spare = conn.spare;
     h.browser = {
       async newContext(o) {
@@ -148,8 +152,11 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
       h.contexts.clear();
       h.lent.clear();
     } finally {
-      if (conn) giveConnection(conn);
-      await stopChecked(h.daemon, h.tmp);
+      try {
+        await stopChecked(h.daemon, h.tmp);
+      } finally {
+        if (conn) giveConnection(conn);
+      }
     }
   });
   return h;
