@@ -61,7 +61,7 @@ async function wordsAt(k, hash, sel) {
 async function staffCard(k, expect) {
   addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
   await webCase(k.url);
-  const s = await kioskPage(k, { viewport: { width: 1400, height: 1000 }, hasTouch: false });
+  const s = await kioskPage(k, { viewport: { width: 1400, height: 1000 }, hasTouch: false, reuse: true });
   try {
     const hall = s.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/hall');
     await staffLogin(s.page, k.url, 'wang', 'wang-password-1');
@@ -76,7 +76,7 @@ async function staffCard(k, expect) {
     s.assertClean('the staff page');
     return { hint, found };
   } finally {
-    await s.context.close();
+    await s.close();
   }
 }
 
@@ -176,7 +176,7 @@ describe('the home screen at home', () => {
     for (const [url, view, re, not] of [
       [`${k.url}/#/`, PHONE_VIEW, /在网上办的事找不到办件链接，也请点这里/, /扫描/],
       [`${k.url}/?kiosk=1#/`, {}, /扫描凭条上的二维码/, /网上/]]) {
-      const kp = await kioskPage(k, view);
+      const kp = await kioskPage(k, { ...view, reuse: true });
       try {
         await atRoute(kp.page, /^#\/$/, () => kp.page.goto(url));
         const b = kp.page.locator('.code-entry button');
@@ -186,7 +186,7 @@ describe('the home screen at home', () => {
         await atRoute(kp.page, /^#\/code$/, () => b.click());
         kp.assertClean(url);
       } finally {
-        await kp.context.close();
+        await kp.close();
       }
     }
   });

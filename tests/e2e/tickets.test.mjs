@@ -25,8 +25,8 @@ describe('a hall with its own location', () => {
   const k = useKiosk({ args: ['--hall-name', '幸福路社区便民服务中心', '--hall-location', HERE] });
 
   let kp;
-  before(async () => { kp = await kioskPage(k); });
-  after(async () => { if (kp) await kp.context.close(); });
+  before(async () => { kp = await kioskPage(k, { reuse: true }); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('the ticket page sends the resident to wait in this hall', async () => {
     const { page } = kp;
