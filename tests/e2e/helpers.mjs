@@ -86,7 +86,7 @@ function giveConnection(c) {
   }, 500);
 }
 
-// Whether kp is in a pool of kept pages (reuse).
+// Whether a context is a kept page's, in the pool (reuse).
 function isKept(pool, context) {
   for (const list of pool?.values() ?? []) if (list.some((kp) => kp.context === context)) return true;
   return false;
