@@ -947,35 +947,51 @@ static const struct refusal err_wd_not_received = {
     REFUSAL_CONFLICT, "not_received",
     "这份材料没有窗口登记的补交可以撤销（居民自己勾选的、受理前交的，或登记已经撤销），请刷新后再看"};
 
-int window_withdraw_received(struct db *db, const char *id, const char *user, bool admin,
-                             const char *item, const char *reason, struct refusal *e)
+/* What one kind of window record's 撤销 says and does: its refusals,
+ * checked in this order; the records of it that stand; and the write that
+ * puts the tick back as it was before the record (inside the
+ * transaction), with the event that says so. */
+struct window_withdraw_kind {
+    const struct refusal *no_item, *no_reason, *returned, *closed, *not_yet, *not_found, *not_yours;
+    int (*each)(struct db *db, const struct case_state *cs,
+                int (*fn)(void *ctx, const struct proc_item *it, size_t step, const char *at, const char *user),
+                void *ctx);
+    int (*undo)(struct db *db, const struct case_state *cs, const char *item, size_t step);
+    const char *event;
+};
+
+/* A record of kind k taken back: item's standing record (k->each), only
+ * by the staffer who made it or an admin, only while the case is accepted
+ * or ready; an event k->event whose detail is "ITEM REASON". 0, 1 with e
+ * (nothing written), -1. */
+static int window_record_withdraw(struct db *db, const char *id, const char *user, bool admin,
+                                  const char *item, const char *reason,
+                                  const struct window_withdraw_kind *k, struct refusal *e)
 {
-    static const char sql_untick[] = "DELETE FROM case_checklist WHERE case_id = ?1 AND item_id = ?2";
     struct window_standing_find f;
     struct case_state cs;
     char buf[WINDOW_WITHDRAW_MAX * 4 + 1], *detail = NULL;
     const char *why;
-    sqlite3_stmt *st;
-    size_t step;
-    int rc, b;
+    size_t step, len;
+    int rc;
 
     memset(&cs, 0, sizeof cs);
     memset(&f, 0, sizeof f);
     if (!item || !*item) {
-        *e = err_wd_item;
+        *e = *k->no_item;
         return 1;
     }
-    if (!(why = window_text_check(reason, WINDOW_WITHDRAW_MAX, buf, sizeof buf, &err_wd_reason,
+    if (!(why = window_text_check(reason, WINDOW_WITHDRAW_MAX, buf, sizeof buf, k->no_reason,
                                   &err_wd_reason_long, e)))
         return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (!window_status(&cs, "accepted") && !window_status(&cs, "ready")) {
-        rc = window_refuse(db, e, window_status(&cs, "returned") ? &err_wd_returned
+        rc = window_refuse(db, e, window_status(&cs, "returned") ? k->returned
                                   : window_status(&cs, "completed") || window_status(&cs, "rejected") ||
                                           window_status(&cs, "abandoned")
-                                      ? &err_wd_closed
-                                      : &err_wd_not_yet);
+                                      ? k->closed
+                                      : k->not_yet);
         goto done;
     }
     if (!procedure_item_find(cs.model, item, &step)) {
@@ -984,30 +1000,25 @@ int window_withdraw_received(struct db *db, const char *id, const char *user, bo
     }
     f.item = item;
     rc = -1;
-    if (window_received_each(db, &cs, window_standing_match, &f) != 0)
+    if (k->each(db, &cs, window_standing_match, &f) != 0)
         goto rollback;
     if (!f.found) {
-        rc = window_refuse(db, e, &err_wd_not_received);
+        rc = window_refuse(db, e, k->not_found);
         goto done;
     }
     /* who recorded it knows whether it was a slip; a colleague who thinks
      * so asks them or an admin, so that one staffer's record is not
      * quietly undone by another */
     if (!admin && strcmp(f.user, user) != 0) {
-        rc = window_refuse(db, e, &err_wd_not_yours);
+        rc = window_refuse(db, e, k->not_yours);
         goto done;
     }
-    if (!(detail = malloc(strlen(item) + 1 + strlen(why) + 1)))
+    len = strlen(item) + 1 + strlen(why) + 1;
+    if (!(detail = malloc(len)))
         goto rollback;
-    snprintf(detail, strlen(item) + 1 + strlen(why) + 1, "%s %s", item, why);
-    if (!(st = db_stmt(db, sql_untick)))
-        goto rollback;
-    b = sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-    if (db_run(st, b) != 0 || sqlite3_changes(db_handle(db)) != 1 ||
-        cases_step_settle(db, cs.id, f.step) != 0 ||
-        cases_event_add(db, cs.id, "received_withdrawn", "window", user, (int)f.step, detail) != 0 ||
-        db_commit(db) != 0)
+    snprintf(detail, len, "%s %s", item, why);
+    if (k->undo(db, &cs, item, f.step) != 0 ||
+        cases_event_add(db, cs.id, k->event, "window", user, (int)f.step, detail) != 0 || db_commit(db) != 0)
         goto rollback;
     rc = 0;
     goto done;
@@ -1017,6 +1028,34 @@ done:
     free(detail);
     cases_state_free(&cs);
     return rc;
+}
+
+/* a 补交 or 已收到 taken back: unticked, and its step settled again (a
+ * required paper is owed once more) */
+static int window_received_undo(struct db *db, const struct case_state *cs, const char *item, size_t step)
+{
+    static const char sql_untick[] = "DELETE FROM case_checklist WHERE case_id = ?1 AND item_id = ?2";
+    sqlite3_stmt *st = db_stmt(db, sql_untick);
+    int b;
+
+    if (!st)
+        return -1;
+    b = sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 || sqlite3_changes(db_handle(db)) != 1)
+        return -1;
+    return cases_step_settle(db, cs->id, step);
+}
+
+int window_withdraw_received(struct db *db, const char *id, const char *user, bool admin,
+                             const char *item, const char *reason, struct refusal *e)
+{
+    static const struct window_withdraw_kind kind = {
+        &err_wd_item, &err_wd_reason, &err_wd_returned, &err_wd_closed, &err_wd_not_yet,
+        &err_wd_not_received, &err_wd_not_yours, window_received_each, window_received_undo,
+        "received_withdrawn"};
+
+    return window_record_withdraw(db, id, user, admin, item, reason, &kind, e);
 }
 
 /* ---- an optional paper ticked at the kiosk, not brought ------------------- */
@@ -1175,75 +1214,30 @@ static const struct refusal err_nbw_not_marked = {
     REFUSAL_CONFLICT, "not_marked",
     "这份材料没有可撤销的“没带”登记（没有登记过、已经撤销，或居民后来交来、已登记收到），请刷新后再看"};
 
+/* a 没带 taken back: ticked again at its step, as the resident had it */
+static int window_not_brought_undo(struct db *db, const struct case_state *cs, const char *item, size_t step)
+{
+    static const char sql_tick[] = "INSERT INTO case_checklist (case_id, item_id, step) VALUES (?1, ?2, ?3)";
+    sqlite3_stmt *st = db_stmt(db, sql_tick);
+    int b;
+
+    if (!st)
+        return -1;
+    b = sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 3, (int)step);
+    return db_run(st, b);
+}
+
 int window_not_brought_withdraw(struct db *db, const char *id, const char *user, bool admin,
                                 const char *item, const char *reason, struct refusal *e)
 {
-    static const char sql_tick[] = "INSERT INTO case_checklist (case_id, item_id, step) VALUES (?1, ?2, ?3)";
-    struct window_standing_find f;
-    struct case_state cs;
-    char buf[WINDOW_WITHDRAW_MAX * 4 + 1], *detail = NULL;
-    const char *why;
-    sqlite3_stmt *st;
-    size_t step, len;
-    int rc, b;
+    static const struct window_withdraw_kind kind = {
+        &err_nbw_item, &err_nbw_reason, &err_nb_returned, &err_nbw_closed, &err_nbw_not_yet,
+        &err_nbw_not_marked, &err_nbw_not_yours, window_not_brought_each, window_not_brought_undo,
+        "not_brought_withdrawn"};
 
-    memset(&cs, 0, sizeof cs);
-    memset(&f, 0, sizeof f);
-    if (!item || !*item) {
-        *e = err_nbw_item;
-        return 1;
-    }
-    if (!(why = window_text_check(reason, WINDOW_WITHDRAW_MAX, buf, sizeof buf, &err_nbw_reason,
-                                  &err_wd_reason_long, e)))
-        return 1;
-    if ((rc = cases_begin(db, id, &cs, e)) != 0)
-        goto done;
-    if (!window_status(&cs, "accepted") && !window_status(&cs, "ready")) {
-        rc = window_refuse(db, e, window_status(&cs, "returned") ? &err_nb_returned
-                                  : window_status(&cs, "completed") || window_status(&cs, "rejected") ||
-                                          window_status(&cs, "abandoned")
-                                      ? &err_nbw_closed
-                                      : &err_nbw_not_yet);
-        goto done;
-    }
-    if (!procedure_item_find(cs.model, item, &step)) {
-        rc = window_refuse(db, e, &err_recv_unknown);
-        goto done;
-    }
-    f.item = item;
-    rc = -1;
-    if (window_not_brought_each(db, &cs, window_standing_match, &f) != 0)
-        goto rollback;
-    if (!f.found) {
-        rc = window_refuse(db, e, &err_nbw_not_marked);
-        goto done;
-    }
-    /* as a 补交's 撤销: who marked it knows whether it was a slip */
-    if (!admin && strcmp(f.user, user) != 0) {
-        rc = window_refuse(db, e, &err_nbw_not_yours);
-        goto done;
-    }
-    len = strlen(item) + 1 + strlen(why) + 1;
-    if (!(detail = malloc(len)))
-        goto rollback;
-    snprintf(detail, len, "%s %s", item, why);
-    if (!(st = db_stmt(db, sql_tick)))
-        goto rollback;
-    b = sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int(st, 3, (int)f.step);
-    if (db_run(st, b) != 0 ||
-        cases_event_add(db, cs.id, "not_brought_withdrawn", "window", user, (int)f.step, detail) != 0 ||
-        db_commit(db) != 0)
-        goto rollback;
-    rc = 0;
-    goto done;
-rollback:
-    db_rollback(db);
-done:
-    free(detail);
-    cases_state_free(&cs);
-    return rc;
+    return window_record_withdraw(db, id, user, admin, item, reason, &kind, e);
 }
 
 /* ---- a window case started by mistake ------------------------------------- */
