@@ -741,7 +741,8 @@ static const struct refusal err_recv_returned = {
     REFUSAL_CONFLICT, "not_accepted",
     "这件办件已退回居民补正：补交的材料由居民（或代为补正时）在办件里重新勾选，请刷新后再看"};
 static const struct refusal err_recv_closed = {
-    REFUSAL_CONFLICT, "not_accepted", "这件办件已经办结或不予办理，不能再登记补交的材料，请刷新后再看"};
+    REFUSAL_CONFLICT, "not_accepted",
+    "这件办件已经结束（办结、不予办理，或退回补正后超时结束），不能再登记补交的材料，请刷新后再看"};
 static const struct refusal err_recv_none = {REFUSAL_INVALID, "items_required",
                                               "请选择居民补交了哪份材料"};
 static const struct refusal err_recv_unknown = {
@@ -807,8 +808,11 @@ int window_receive(struct db *db, const char *id, const char *user, const struct
     /* ready too: a pickup item's resident comes back to collect the result,
      * and that is when a paper owed since acceptance is most often brought */
     if (!window_status(&cs, "accepted") && !window_status(&cs, "ready")) {
+        /* abandoned too: a case returned after acceptance and never
+         * corrected is given up by the sweep; it said 还没有受理 */
         rc = window_refuse(db, e, window_status(&cs, "returned") ? &err_recv_returned
-                                  : window_status(&cs, "completed") || window_status(&cs, "rejected")
+                                  : window_status(&cs, "completed") || window_status(&cs, "rejected") ||
+                                          window_status(&cs, "abandoned")
                                       ? &err_recv_closed
                                       : &err_recv_not_yet);
         goto done;
@@ -937,7 +941,8 @@ static const struct refusal err_wd_returned = {
     REFUSAL_CONFLICT, "not_accepted",
     "这件办件已退回居民补正：材料由居民（或代为补正时）在办件里重新勾选，没有可撤销的补交登记，请刷新后再看"};
 static const struct refusal err_wd_closed = {
-    REFUSAL_CONFLICT, "not_accepted", "这件办件已经办结或不予办理，补交登记不能再撤销，请刷新后再看"};
+    REFUSAL_CONFLICT, "not_accepted",
+    "这件办件已经结束（办结、不予办理，或退回补正后超时结束），补交登记不能再撤销，请刷新后再看"};
 static const struct refusal err_wd_not_yet = {
     REFUSAL_CONFLICT, "not_accepted", "这件办件还没有受理，没有补交登记可以撤销，请刷新后再看"};
 static const struct refusal err_wd_not_yours = {
@@ -1069,7 +1074,8 @@ static const struct refusal err_nb_returned = {
     REFUSAL_CONFLICT, "not_accepted",
     "这件办件已退回居民补正：材料由居民（或代为补正时）在办件里重新勾选，请刷新后再看"};
 static const struct refusal err_nb_closed = {
-    REFUSAL_CONFLICT, "not_accepted", "这件办件已经办结或不予办理，不能再登记没带的材料，请刷新后再看"};
+    REFUSAL_CONFLICT, "not_accepted",
+    "这件办件已经结束（办结、不予办理，或退回补正后超时结束），不能再登记没带的材料，请刷新后再看"};
 static const struct refusal err_nb_na = {
     REFUSAL_INVALID, "not_applicable",
     "按居民填写的情况，这份材料不适用于这件办件，不在已收材料里；请刷新办件后再看"};
@@ -1206,7 +1212,8 @@ static const struct refusal err_nbw_reason = {
 static const struct refusal err_nbw_not_yet = {
     REFUSAL_CONFLICT, "not_accepted", "这件办件还没有受理，没有“没带”登记可以撤销，请刷新后再看"};
 static const struct refusal err_nbw_closed = {
-    REFUSAL_CONFLICT, "not_accepted", "这件办件已经办结或不予办理，“没带”登记不能再撤销，请刷新后再看"};
+    REFUSAL_CONFLICT, "not_accepted",
+    "这件办件已经结束（办结、不予办理，或退回补正后超时结束），“没带”登记不能再撤销，请刷新后再看"};
 static const struct refusal err_nbw_not_yours = {
     REFUSAL_FORBIDDEN, "not_your_record",
     "这份材料的“没带”是同事登记的，只有登记的同事或管理员可以撤销；请联系登记的同事或管理员"};

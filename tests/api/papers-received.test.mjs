@@ -6,6 +6,8 @@
 // library's 低保, handed in without the income papers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { SAMPLE_TREE } from './helpers.mjs';
 import { useWindow } from './staff-helpers.mjs';
 
@@ -141,6 +143,19 @@ describe('a paper brought after 容缺受理', () => {
     await ok(await h.spost(`/api/v1/staff/cases/${back}/return`, { reason: '请补交收入情况说明' }), 'return');
     refused(await received(back, { items: ['income_proof'] }), 409, 'not_accepted');
     refused(await received('0'.repeat(32), { items: ['income_proof'] }), 404, 'unknown_case');
+  });
+
+  // a return never corrected is given up by the sweep (abandoned) with its
+  // acceptance behind it: that case is over, and it was told 还没有受理
+  it('a case given up after acceptance is 409 and says it has ended', async () => {
+    const id = await owing();
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/return`, { reason: '请补交收入情况说明' }), 'return');
+    execFileSync('sqlite3', [path.join(h.ctx.tmp, 'x.db'),
+      `PRAGMA busy_timeout = 5000; UPDATE cases SET status = 'abandoned' WHERE id = '${id}'`]);
+    const r = await received(id, { items: ['income_proof'] });
+    refused(r, 409, 'not_accepted');
+    assert.match(r.body.error.message, /已经结束/);
+    assert.doesNotMatch(r.body.error.message, /还没有受理/);
   });
 
   it('a pickup case brings it at 待领取; once handed out it is 409', async () => {
