@@ -1145,7 +1145,11 @@ async function editorView(params) {
   setLink();
   numbers();
   where();
-  await runPreview();
+  // The caret is placed as the box is shown, before the first check: placed
+  // after that check's answer, it moved under an admin who had already
+  // clicked into the text and typed (the next keys went to line 1), and a
+  // test's fill that landed between its select-all and its typing put the
+  // new text before the old (CI, 12-07: the file saved twice over).
   if (params.line) gotoLine(Number(params.line));
   else {
     // at the top, where the front matter is: a text box whose value was
@@ -1156,6 +1160,7 @@ async function editorView(params) {
     src.scrollTop = 0;
     where();
   }
+  await runPreview();
 }
 
 // ---- routing ----------------------------------------------------------------------

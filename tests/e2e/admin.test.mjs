@@ -131,6 +131,34 @@ describe('editing a procedure in the admin console', () => {
     }
   });
 
+  // The caret was put at the top once the first check answered: an admin
+  // who had clicked into the text and typed meanwhile had the next keys
+  // land on line 1, and a fill between its select-all and its typing put
+  // the new text before the old (CI, 12-07). The first check is held here
+  // while the admin types at the end.
+  it('typing before the first check answers stays where it was typed', async () => {
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/api/v1/admin/preview*', async (route) => { await held; await route.continue(); });
+    try {
+      await page.evaluate(() => { location.hash = '#/'; });
+      await page.locator('table.proc-table tbody tr').first().waitFor();
+      await page.evaluate(({ id, rel }) => { location.hash = `#/edit?id=${id}&file=${encodeURIComponent(rel)}`; },
+        { id: ID, rel: REL });
+      await src().waitFor();
+      assert.equal(await src().inputValue(), original);
+      await src().press('Control+End');
+      await page.keyboard.type('X');
+      release();
+      await poll(async () => assert.doesNotMatch(await checks().innerText(), /正在检查/));
+      await page.keyboard.type('Y');
+      assert.equal(await src().inputValue(), `${original}XY`);
+    } finally {
+      release();
+      await page.unroute('**/api/v1/admin/preview*');
+    }
+  });
+
   it('a broken line shows its error with the line; clicking it moves the cursor there', async () => {
     const item = original.match(/^- \[ \] .+$/m)[0];
     const broken = original.replace(item, '- [ ] ');
