@@ -57,8 +57,13 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
  * (named from posts, the hall's _posts.md, or NULL: the ids), working days
  * and due date, a note when cal (the hall's calendar, NULL for none) has
  * a file but no date of the committed date's year, the contact details
- * and the case's QR. 0 with *out (caller frees), 1 with e (unknown case;
- * not_accepted before the first acceptance), -1. */
+ * and the case's QR. An acceptance made at the resident's home (an
+ * `accepted` event of channel "visit": 已上门办理) says 上门受理，在居民家中
+ * with its visitor, 无（上门办理，不取号） for the ticket it never had, and
+ * the page is also laid out for the visitor's phone (a viewport, body
+ * class screen-page, a screen-only note on keeping it without paper).
+ * 0 with *out (caller frees), 1 with e (unknown case; not_accepted before
+ * the first acceptance), -1. */
 int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
                        const struct workdays *cal, char **out,
                        struct refusal *e);

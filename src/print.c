@@ -700,22 +700,30 @@ int print_missing_html(struct db *db, const char *id, const char *items, char **
 /* ---- the acceptance receipt and the rejection notice ------------------------ */
 
 /* The head of an A4 notice of case cs: title, kind, the ticket and the
- * facts after it are the caller's. */
-static int print_notice_head(struct strbuf *sb, const struct case_state *cs, const char *kind)
+ * facts after it are the caller's. screen: also read on a phone's screen
+ * (the receipt of a case accepted at the home, shown there: the visitor
+ * has no printer), so laid out at the phone's width, in large type
+ * (print.css, .screen-page). no_ticket: what the 排队号 row says of a case
+ * without a ticket (NULL: "—"). */
+static int print_notice_head(struct strbuf *sb, const struct case_state *cs, const char *kind,
+                             bool screen, const char *no_ticket)
 {
     const struct procedure *p = cs->model;
+    const char *none = no_ticket ? no_ticket : "—";
 
-    return strbuf_puts(sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>") ||
-           strbuf_puts(sb, kind) || strbuf_puts(sb, " ") ||
+    return strbuf_puts(sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n") ||
+           (screen && strbuf_puts(sb, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")) ||
+           strbuf_puts(sb, "<title>") || strbuf_puts(sb, kind) || strbuf_puts(sb, " ") ||
            strbuf_put_html(sb, p->title, strlen(p->title)) ||
            strbuf_puts(sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
-                           "<body class=\"correction-page\">\n<main class=\"correction\">\n"
-                           "<header><p class=\"issuer\">") ||
+                           "<body class=\"correction-page") ||
+           (screen && strbuf_puts(sb, " screen-page")) ||
+           strbuf_puts(sb, "\">\n<main class=\"correction\">\n<header><p class=\"issuer\">") ||
            print_hall(sb) || strbuf_puts(sb, "</p>\n<p class=\"kind\">") ||
            strbuf_puts(sb, kind) || strbuf_puts(sb, "</p>\n<h1>") ||
            strbuf_put_html(sb, p->title, strlen(p->title)) ||
            strbuf_puts(sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">") ||
-           strbuf_put_html(sb, cs->ticket ? cs->ticket : "—", cs->ticket ? strlen(cs->ticket) : 3) ||
+           strbuf_put_html(sb, cs->ticket ? cs->ticket : none, strlen(cs->ticket ? cs->ticket : none)) ||
            strbuf_puts(sb, "</dd>\n");
 }
 
@@ -745,33 +753,46 @@ static int print_tail(struct strbuf *sb, const struct case_state *cs, const char
            strbuf_puts(sb, "</p></footer>\n</main>\n</body>\n</html>\n");
 }
 
-/* The case's first acceptance, when its chain began (a case returned
- * while accepted and accepted again keeps the date its time limit counts
- * from): at into at[CLOCK_UTC_LEN], user into user[cap], and in *times how
- * many acceptances it had. 0, 1 when the case has no accepted event (at
- * and user left empty, *times 0), -1 on a database error. */
-static const char sql_first_accept[] =
-    "SELECT at, user, (SELECT count(*) FROM case_events WHERE case_id = ?1 AND what = 'accepted')"
+/* The case's acceptances, as the receipt tells them: the first, when its
+ * chain began (a case returned while accepted and accepted again keeps
+ * the date its time limit counts from), and where the first and the last
+ * were made: an `accepted` event of channel "visit" is the B post's at the
+ * resident's home (visit_result; the channel, not the detail, which
+ * retention erases). */
+struct print_accepts {
+    char first[CLOCK_UTC_LEN];          /* "" without an accepted event */
+    char first_user[ACCOUNTS_NAME_MAX + 1];
+    int times;                          /* how many acceptances */
+    bool first_home, last_home;
+};
+
+static const char sql_accepts[] =
+    "SELECT at, user, channel = 'visit',"
+    " (SELECT count(*) FROM case_events WHERE case_id = ?1 AND what = 'accepted'),"
+    " (SELECT channel = 'visit' FROM case_events WHERE case_id = ?1 AND what = 'accepted'"
+    "  ORDER BY id DESC LIMIT 1)"
     " FROM case_events WHERE case_id = ?1 AND what = 'accepted' ORDER BY id LIMIT 1";
 
-static int print_first_accept(struct db *db, const char *id, char at[CLOCK_UTC_LEN], char *user,
-                              size_t cap, int *times)
+/* Fills a (all empty and 0 when the case has no accepted event). 0, 1
+ * when it has none, -1 on a database error. */
+static int print_accepts_read(struct db *db, const char *id, struct print_accepts *a)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_first_accept);
+    sqlite3_stmt *st = db_stmt(db, sql_accepts);
     int r, b = SQLITE_OK;
 
-    at[0] = user[0] = '\0';
-    *times = 0;
+    memset(a, 0, sizeof *a);
     if (!st)
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW) {
-        const char *a = (const char *)sqlite3_column_text(st, 0);
+        const char *at = (const char *)sqlite3_column_text(st, 0);
         const char *u = (const char *)sqlite3_column_text(st, 1);
-        snprintf(at, CLOCK_UTC_LEN, "%s", a ? a : "");
-        snprintf(user, cap, "%s", u ? u : "");
-        *times = sqlite3_column_int(st, 2);
+        snprintf(a->first, sizeof a->first, "%s", at ? at : "");
+        snprintf(a->first_user, sizeof a->first_user, "%s", u ? u : "");
+        a->first_home = sqlite3_column_int(st, 2) == 1;
+        a->times = sqlite3_column_int(st, 3);
+        a->last_home = sqlite3_column_int(st, 4) == 1;
     }
     sqlite3_reset(st);
     return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? 1 : -1;
@@ -808,14 +829,17 @@ static int print_received(struct db *db, const char *id, cJSON *o)
     return b == SQLITE_OK && r == SQLITE_DONE ? 0 : -1;
 }
 
-/* first, first_who: the first acceptance (print_first_accept); when the
- * case was accepted again after a correction (again; the row's
- * accepted_at is then the later one), both are printed, so that the date promised reads against the date it
- * counts from (a review found only the later one, beside a promise
- * counted from the first). */
+/* ac, first_who: the acceptances (print_accepts_read) and who made the
+ * first; when the case was accepted again after a correction (the row's
+ * accepted_at is then the later one), both are printed, so that the date
+ * promised reads against the date it counts from (a review found only the
+ * later one, beside a promise counted from the first). One made at the
+ * resident's home says so (上门受理, who: the visitor), and the receipt is
+ * then also laid out for the visitor's phone, where the resident reads it
+ * (print_notice_head's screen). */
 /* received: item id → when it was recorded as brought (print_received). */
-static char *print_receipt(const struct case_state *cs, const char *who, const char *first,
-                           const char *first_who, bool again, const cJSON *stages,
+static char *print_receipt(const struct case_state *cs, const char *who, const struct print_accepts *ac,
+                           const char *first_who, const cJSON *stages,
                            const cJSON *received, const struct posts *posts,
                            const struct workdays *cal)
 {
@@ -825,17 +849,22 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
     const cJSON *s;
     size_t j, i, n = 0;
     int rc = 0, year;
+    bool again = ac->times > 1 && ac->first[0];
+    bool home = ac->last_home || (again && ac->first_home);
 
-    again = again && first[0];
-    print_local_time(again ? first : cs->w.accepted_at, when, sizeof when);
+    print_local_time(again ? ac->first : cs->w.accepted_at, when, sizeof when);
     print_local_date(cs->r.due, due, sizeof due);
-    rc |= print_notice_head(&sb, cs, "受理回执");
+    /* no ticket: taken on at the home, never in the hall's queue ("—"
+     * read as a number left out by mistake) */
+    rc |= print_notice_head(&sb, cs, "受理回执", home, home ? "无（上门办理，不取号）" : NULL);
+    if (again ? ac->first_home : ac->last_home)
+        rc |= print_fact(&sb, "受理方式", "上门受理，在居民家中");
     rc |= print_fact(&sb, "受理时间", when);
     rc |= print_fact(&sb, "受理人", again ? first_who : who);
     if (again) {
-        char later[64], fact[160];
+        char later[64], fact[200];
         print_local_time(cs->w.accepted_at, later, sizeof later);
-        snprintf(fact, sizeof fact, "%s（%s）", later, who);
+        snprintf(fact, sizeof fact, "%s（%s%s）", later, who, ac->last_home ? "，上门受理，在居民家中" : "");
         rc |= print_fact(&sb, "补正后再次受理", fact);
     }
     rc |= strbuf_puts(&sb, "<dt>承诺办结</dt><dd class=\"due\">");
@@ -877,7 +906,12 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
         }
     if (!n)
         rc |= strbuf_puts(&sb, "<li>无需提交材料</li>\n");
-    rc |= strbuf_puts(&sb, "</ul></section>\n");
+    rc |= strbuf_puts(&sb, "</ul>\n");
+    /* the ticks the visitor checked at the home, as the window's are at
+     * the counter (a paper not there is 退回补正, or 没带 once accepted) */
+    if (n && ac->first_home && ac->last_home)
+        rc |= strbuf_puts(&sb, "<p class=\"note\">以上材料由工作人员上门时在您家中当面核对。</p>\n");
+    rc |= strbuf_puts(&sb, "</section>\n");
     /* 容缺受理: accepted without a required paper. The resident left with a
      * receipt of what was received only, and no word of what they owe */
     for (n = 0, j = 0; j < p->n_steps; j++)
@@ -923,6 +957,16 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
     if (p->pickup)
         rc |= strbuf_puts(&sb, "<p>办结后请凭本回执到综合窗口领取结果，我们会电话或短信通知您。</p>\n");
     rc |= strbuf_puts(&sb, "</section>\n");
+    /* on the visitor's phone (not on paper, print.css): how the resident
+     * keeps it without a printer. A phone that scans a bare id (no
+     * --public-url) gets a string it cannot open: then a photo, shown at
+     * the hall */
+    if (home)
+        rc |= strbuf_puts(&sb, "<p class=\"screen-note\" id=\"screen-note\">") ||
+              strbuf_puts(&sb, print_public_url[0]
+                                   ? "请用手机扫描下面的二维码，随时查看办理进度；也可以把这一页拍照保存。"
+                                   : "请把这一页拍照保存；到服务中心时出示，工作人员凭下面的二维码或办件编号就能查到您的办件。") ||
+              strbuf_puts(&sb, "需要纸质回执的，可以到服务中心综合窗口打印。</p>\n");
     rc |= print_tail(&sb, cs, "本回执证明您的申请已受理。请妥善保管，凭回执上的二维码可查询办理进度。");
     if (rc != 0) {
         strbuf_free(&sb);
@@ -936,15 +980,16 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
 {
     static const struct refusal not_accepted = {REFUSAL_CONFLICT, "not_accepted",
                                                 "这件办件还没有受理，没有受理回执"};
-    char who[ACCOUNTS_DISPLAY_BUF], first_who[ACCOUNTS_DISPLAY_BUF], first[CLOCK_UTC_LEN];
-    char first_user[ACCOUNTS_NAME_MAX + 1];
+    char who[ACCOUNTS_DISPLAY_BUF], first_who[ACCOUNTS_DISPLAY_BUF];
+    struct print_accepts ac;
     struct case_state cs;
     cJSON *o = NULL, *received = NULL;
-    int r, times = 0;
+    int r;
 
     *out = NULL;
     first_who[0] = '\0';
     memset(&cs, 0, sizeof cs);
+    memset(&ac, 0, sizeof ac);
     if (db_read_begin(db) != 0)
         return -1;
     if ((r = cases_load(db, id, &cs, e)) == 0 && (cs.r.stage < 0 || !cs.w.accepted_at[0])) {
@@ -952,17 +997,17 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
         r = 1;
     }
     if (r == 0 && (!(o = cJSON_CreateObject()) || relay_staff_json(db, &cs, cal, 0, o) != 0 ||
-                   print_first_accept(db, id, first, first_user, sizeof first_user, &times) < 0 ||
+                   print_accepts_read(db, id, &ac) < 0 ||
                    !(received = cJSON_CreateObject()) || print_received(db, id, received) != 0))
         r = -1;
     if (db_read_end(db) != 0 && r == 0)
         r = -1;
     if (r == 0) {
         accounts_display_of(db, cs.w.accepted_by, who, sizeof who);
-        if (first_user[0])
-            accounts_display_of(db, first_user, first_who, sizeof first_who);
+        if (ac.first_user[0])
+            accounts_display_of(db, ac.first_user, first_who, sizeof first_who);
     }
-    if (r == 0 && !(*out = print_receipt(&cs, who, first, first_who, times > 1,
+    if (r == 0 && !(*out = print_receipt(&cs, who, &ac, first_who,
                                          cJSON_GetObjectItemCaseSensitive(o, "stages"), received,
                                          posts, cal)))
         r = -1;
@@ -992,7 +1037,7 @@ static char *print_rejection(const struct case_state *cs, const char *who)
     int rc = 0;
 
     print_local_time(cs->r.rejected_at, when, sizeof when);
-    rc |= print_notice_head(&sb, cs, intake ? "不予受理告知书" : "不予办理告知书");
+    rc |= print_notice_head(&sb, cs, intake ? "不予受理告知书" : "不予办理告知书", false, NULL);
     rc |= print_fact(&sb, "告知时间", when);
     rc |= print_fact(&sb, "经办人", who);
     rc |= strbuf_printf(&sb, "</dl>\n<section class=\"reason\"><h2>%s的理由和依据</h2>\n<p>",

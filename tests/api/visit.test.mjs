@@ -309,6 +309,40 @@ describe('the B post: list, not at home, handled', () => {
     assertError(await spost(`/api/v1/staff/cases/${am1}/visit`, { result: 'not_home', date: later }), 409, 'not_visit');
   });
 
+  // 已上门办理 accepts the case at the home, where the visitor has a phone
+  // and no printer: the resident was left with no paper, no number, no
+  // date. The receipt says where and by whom it was taken on, has no
+  // ticket to show (the queue was never used), and is laid out for the
+  // phone the visitor shows it on; a window's receipt is as it was.
+  it('the receipt of a case accepted at the home: 上门受理, by the visitor, for the phone', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, ASK())).status, 200);
+    assertError(await sget(`/print/staff/cases/${id}/receipt`), 409, 'not_accepted');
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, h.qian)).status, 200);
+    const r = await sget(`/print/staff/cases/${id}/receipt`);
+    assert.equal(r.status, 200, r.text);
+    const html = r.text;
+    assert.match(html, /<dt>受理方式<\/dt><dd>上门受理，在居民家中<\/dd>/);
+    assert.match(html, /<dt>受理人<\/dt><dd>qian<\/dd>/);
+    assert.match(html, /<dt>排队号<\/dt><dd class="ticket">无（上门办理，不取号）<\/dd>/);
+    assert.match(html, /<li>身份证<\/li>\n<\/ul>\n<p class="note">以上材料由工作人员上门时在您家中当面核对。<\/p>/);
+    // on the visitor's phone: its width, large type (print.css), and how to
+    // keep it there; no --public-url here: its QR is the bare id, so a photo
+    assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
+    assert.match(html, /<body class="correction-page screen-page">/);
+    assert.match(html, /<p class="screen-note" id="screen-note">请把这一页拍照保存；[^<]*工作人员凭下面的二维码或办件编号就能查到您的办件。需要纸质回执的，可以到服务中心综合窗口打印。<\/p>/);
+    // the visit's address and phone are the resident's typing: never printed
+    assert.doesNotMatch(html, /幸福小区|13800138000/);
+
+    // taken on at the window: none of it
+    const w = await walked('homecare');
+    assert.equal((await post(`/api/v1/cases/${w}/submit`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${w}/accept`, {}, h.qian)).status, 200);
+    const wr = (await sget(`/print/staff/cases/${w}/receipt`)).text;
+    assert.match(wr, /<body class="correction-page">/);
+    assert.doesNotMatch(wr, /上门|viewport|screen-note/);
+  });
+
   it('two visitors at once: one wins, the other is 409', async () => {
     const id = await walked('homecare');
     assert.equal((await ask(id, ASK())).status, 200);
@@ -872,6 +906,14 @@ describe('a case returned while accepted, then handled at the home', () => {
     // taken over from zhao: the history says so, as a 转交 would
     assert.deepEqual(v.body.events.filter((e) => e.what === 'assigned').map((e) => [e.user, e.channel, e.detail]),
       [['qian', 'visit', 'qian']]);
+
+    // the receipt: taken on at the window by zhao, again at the home by qian
+    const rc = await gget(`/print/staff/cases/${id}/receipt`, g.qian);
+    assert.equal(rc.status, 200, rc.text);
+    assert.doesNotMatch(rc.text, /<dt>受理方式<\/dt>/, 'the first acceptance was at the window');
+    assert.match(rc.text, /<dt>受理人<\/dt><dd>zhao<\/dd>/);
+    assert.match(rc.text, /<dt>补正后再次受理<\/dt><dd>[^<]*（qian，上门受理，在居民家中）<\/dd>/);
+    assert.match(rc.text, /class="screen-note"/, 'shown on the visitor\'s phone');
 
     // the same case resumed at the window instead: 首问负责, zhao stays
     const w1 = await acceptedThenReturned();
