@@ -10,7 +10,7 @@
 import { el, busy, closable } from './core.js';
 import { api, serverNow } from './api.js';
 import { errorText } from './auth.js';
-import { who, dueText, refreshWork } from './work.js';
+import { who, dueText, refreshWork, papersAdvice } from './work.js';
 
 const enc = encodeURIComponent;
 const ui = {};
@@ -155,7 +155,18 @@ export function visitActions(v, button, move, box, say) {
         // phone had no list to find the case again (我的待办, below now)
         const s = m && m.stages && m.stage !== null && m.stage !== undefined ? m.stages[m.stage] : null;
         if (m) {
+          // the resident was left with nothing in hand: no paper, no number,
+          // no date (the window prints the receipt; the phone shows it)
+          const phone = document.body.classList.contains('visit-mode');
+          const shown = phone ? '给居民看受理回执' : '打印受理回执';
+          // a web case's link, where this hall can text it (weblink.js's
+          // section below, as for any web case)
+          const link = m.channel === 'web' && m.link_sms && m.sms_to
+            ? `居民找不到办件链接的，可以点下面的“短信发送办件链接”发到尾号 ${m.sms_to} 的手机。` : '';
           say(`已在居民家中受理，由 ${who(m.owner || m.accepted_by) || '您'} 负责。` +
+            `请点“${shown}”${phone ? '，把手机给居民看' : ''}：上面有已核对的材料、承诺办结日期（${dueText(m.due)}前）和查进度的二维码` +
+            (phone ? '，居民可以拍照保存；要纸质回执的，回到大厅后在办件里打印。' : '。') +
+            papersAdvice(m, phone ? '再给居民看' : '再打印') + link +
             (s && s.due ? `这件办件已列在“我的待办”里：${s.label}，${dueText(s.due)}到期，请按时办完转下一环节。` : ''));
         }
         refreshVisits();

@@ -333,6 +333,19 @@ export function otherPostNote(v) {
     `「${s.label}」是${s.post_name || s.post}岗位的环节，您不在这个岗位：请确认这个环节确实已由该岗位办完（例如已收到审核意见）再提交。`);
 }
 
+// The 如有 papers to put right before the receipt is printed (then: what
+// is done with it, 再打印; at the home 再给居民看): a tick is the resident's
+// word, not the paper, and the receipt lists what is ticked. '' when none.
+export function papersAdvice(m, then = '再打印') {
+  const optional = (m.procedure_steps || []).flatMap((x) => x.checklist).filter((x) => x.applies && !x.required);
+  const unticked = optional.some((x) => !x.ticked);
+  const ticked = optional.some((x) => x.ticked && !receivedRecord(m, x.id));
+  return unticked && ticked
+    ? `标“如有”的材料请核对：居民交来了却没勾选的，点材料旁边的“已收到”；勾选了却没有带来的，点“没带”；${then}。`
+    : unticked ? `居民交来了标“如有”的材料的，先点材料旁边的“已收到”，${then}。`
+      : ticked ? `标“如有”的材料居民勾选了却没有带来的，先点材料旁边的“没带”，${then}。` : '';
+}
+
 // What to do once a case is accepted at the window (受理, or again after
 // 补正), said under the buttons as 已上门办理 says it on the phone. A
 // newcomer took the badge 已受理 for the end of it: the resident left
@@ -348,14 +361,7 @@ export function acceptedText(m) {
   // the last stage ends with 办结, any other with 本环节办完
   const done = s && m.stage >= m.stages.length - 1 ? '办结' : '本环节办完';
   const mine = !!s && ((currentSession() || {}).posts || []).includes(s.post);
-  const optional = (m.procedure_steps || []).flatMap((x) => x.checklist).filter((x) => x.applies && !x.required);
-  // 如有 papers the resident ticked: a tick is their word, not the paper
-  const unticked = optional.some((x) => !x.ticked);
-  const ticked = optional.some((x) => x.ticked && !receivedRecord(m, x.id));
-  const papers = unticked && ticked
-    ? '标“如有”的材料请核对：居民交来了却没勾选的，点材料旁边的“已收到”；勾选了却没有带来的，点“没带”；再打印。'
-    : unticked ? '居民交来了标“如有”的材料的，先点材料旁边的“已收到”，再打印。'
-      : ticked ? '标“如有”的材料居民勾选了却没有带来的，先点材料旁边的“没带”，再打印。' : '';
+  const papers = papersAdvice(m);
   if (again) {
     return `已再次受理 ${m.ticket || ''}：办件回到退回前的环节${s ? `「${s.label}」（${post}），${dueText(s.due)}到期` : ''}，`
       + `承诺 ${dueText(m.due)}前办结（补正期间不计）。`
@@ -545,8 +551,12 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
         ? `已决定不予办理，请打印告知书交给居民，并通知居民；请居民在评价器上评价`
         : '已决定不予办理，请打印告知书交给居民，并通知居民'),
     }), 'btn btn-danger'));
+    // the B post's phone has no printer: the receipt is shown to the
+    // resident on its screen (the daemon lays out one accepted at the home
+    // for it), and printed at the hall later
     list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/receipt`, target: '_blank',
-      rel: 'noopener', id: 'print-receipt' }, '打印受理回执'));
+      rel: 'noopener', id: 'print-receipt' },
+      document.body.classList.contains('visit-mode') ? '给居民看受理回执' : '打印受理回执'));
   }
   if (v.status === 'ready') {
     list.push(b('居民已领取', async () => {

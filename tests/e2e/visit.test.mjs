@@ -4,7 +4,8 @@
 // ends on the confirmation with the day and half-day. The B post's side on
 // a phone, 360×800 (/staff#visits): the day's list, the case opened from
 // it without the page scrolling sideways, 不在家（改期） to another day
-// (listed there), then 已上门办理. axe-core on every screen; the kiosk's
+// (listed there), then 已上门办理 and the receipt it offers to show the
+// resident on the phone (large type, at its width). axe-core on every screen; the kiosk's
 // targets and text sizes. The last describe (a visit whose day went by)
 // was a file of its own; it keeps its own daemon, as it had, since it moves
 // its case's booked day in the database.
@@ -201,7 +202,27 @@ describe('上门服务', () => {
       assert.equal(await horizontalOverflow(page), null);
       assert.deepEqual(await axeSerious(page), []);
       await shot(page, 'visit-handled-phone');
+      // the resident was left with nothing in hand: the phone has no
+      // printer, so the receipt is shown on it (the window's 打印受理回执)
+      assert.match(await page.locator('.msg-ok', { hasText: '已在居民家中受理' }).innerText(),
+        /请点“给居民看受理回执”，把手机给居民看/);
+      const receipt = page.locator('#print-receipt');
+      assert.equal((await receipt.innerText()).trim(), '给居民看受理回执');
+      const href = await receipt.getAttribute('href');
+      assert.equal(href, `/print/staff/cases/${id}/receipt`);
+      assert.equal(await receipt.getAttribute('target'), '_blank');
       kp.assertClean('staff visits');
+      // as the tab it opens shows it, in this one (a page that opens a tab
+      // is not kept): at the phone's width, read at arm's length
+      await page.goto(k.url + href);
+      await page.locator('#screen-note').waitFor();
+      assert.match(await page.locator('dl.facts').first().innerText(), /受理方式\s*上门受理，在居民家中[\s\S]*受理人\s*zhao/);
+      assert.deepEqual(await smallText(page, 20), [], 'the receipt on the phone: no text under 20 px');
+      assert.equal(await horizontalOverflow(page), null, 'the receipt fits 360 px');
+      const qr = await page.locator('.qr svg').boundingBox();
+      assert.ok(qr.width >= 200, `a QR another phone scans off the screen: ${qr.width} px`);
+      assert.deepEqual(await axeSerious(page), [], 'the receipt: axe');
+      kp.assertClean('the receipt on the phone');
     } finally {
       await kp.close();
     }
