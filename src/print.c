@@ -871,7 +871,7 @@ static char *print_receipt(const struct case_state *cs, const char *who, const s
     rc |= strbuf_put_html(&sb, due, strlen(due));
     /* received, not to bring: ticked (print.css), where the slip's list
      * has empty boxes a resident could read as "not received" */
-    rc |= strbuf_puts(&sb, "前（按工作日计算，退回补正期间不计）</dd>\n</dl>\n");
+    rc |= strbuf_puts(&sb, "前<span class=\"due-note\">（按工作日计算，退回补正期间不计）</span></dd>\n</dl>\n");
     /* the hall's calendar lacks the year: its holidays counted as working
      * days, so the date is early. The staff screen said so; the paper the
      * resident keeps did not (a staff review: 2027-01-01 promised). */
