@@ -829,6 +829,12 @@ static int print_received(struct db *db, const char *id, cJSON *o)
     return b == SQLITE_OK && r == SQLITE_DONE ? 0 : -1;
 }
 
+/* Beside each 到窗口 of a receipt taken on at the home: its resident is
+ * one who cannot come (上门服务), told to come to the window all the same.
+ * The way is a call to the number under 咨询, not a promise of a visit,
+ * which is the hall's to make. */
+#define HOME_CALL "（不方便来的，请打下面的咨询电话联系我们）"
+
 /* ac, first_who: the acceptances (print_accepts_read) and who made the
  * first; when the case was accepted again after a correction (the row's
  * accepted_at is then the later one), both are printed, so that the date
@@ -921,8 +927,9 @@ static char *print_receipt(const struct case_state *cs, const char *who, const s
                 continue;
             if (n++ == 0)
                 rc |= strbuf_puts(&sb, "<section class=\"materials owed\"><h2>待补交材料</h2>\n"
-                                       "<p>以下材料受理时还没有收到（容缺受理），请尽快补交到窗口；"
-                                       "补交前审核可能无法完成。</p>\n<ul>\n");
+                                       "<p>以下材料受理时还没有收到（容缺受理），请尽快补交到窗口") ||
+                      strbuf_puts(&sb, home ? HOME_CALL : "") ||
+                      strbuf_puts(&sb, "；补交前审核可能无法完成。</p>\n<ul>\n");
             rc |= strbuf_puts(&sb, "<li>") || strbuf_put_html(&sb, it->text, strlen(it->text)) ||
                   strbuf_puts(&sb, "</li>\n");
         }
@@ -955,7 +962,9 @@ static char *print_receipt(const struct case_state *cs, const char *who, const s
     }
     rc |= strbuf_puts(&sb, "</ol>\n");
     if (p->pickup)
-        rc |= strbuf_puts(&sb, "<p>办结后请凭本回执到综合窗口领取结果，我们会电话或短信通知您。</p>\n");
+        rc |= strbuf_puts(&sb, "<p>办结后请凭本回执到综合窗口领取结果") ||
+              strbuf_puts(&sb, home ? HOME_CALL : "") ||
+              strbuf_puts(&sb, "，我们会电话或短信通知您。</p>\n");
     rc |= strbuf_puts(&sb, "</section>\n");
     /* on the visitor's phone (not on paper, print.css): how the resident
      * keeps it without a printer. A phone that scans a bare id (no

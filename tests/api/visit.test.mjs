@@ -43,6 +43,8 @@ const TREE = {
   '_posts.md': '# 岗位\n\n- window 综合窗口（A岗）\n- visit 上门服务（B岗）\n- civil 民政专干\n',
   'hall/README.md': '# 大厅\n\n大厅事项。\n',
   'hall/homecare.md': front('visit: yes\n') + body('居家养老服务补贴'),
+  // its result is collected at the window (pickup): told to one who cannot come
+  'hall/homecard.md': front('visit: yes\npickup: yes\n') + body('上门办证'),
   'hall/plain.md': front('') + body('普通事项'),
   // a form that asks the resident's mobile: the visit's phone may be another's
   'hall/homephone.md': front('visit: yes\n') + body('上门核对手机').replace('required max=20\n',
@@ -341,6 +343,21 @@ describe('the B post: list, not at home, handled', () => {
     const wr = (await sget(`/print/staff/cases/${w}/receipt`)).text;
     assert.match(wr, /<body class="correction-page">/);
     assert.doesNotMatch(wr, /上门|viewport|screen-note/);
+  });
+
+  // its resident cannot come to the hall: told to come to the window for
+  // the result all the same, with no other way; the window's as it was
+  it('a pickup item accepted at the home says how to reach the hall instead of coming', async () => {
+    const id = await walked('homecard');
+    assert.equal((await ask(id, ASK())).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, h.qian)).status, 200);
+    const html = (await sget(`/print/staff/cases/${id}/receipt`)).text;
+    assert.match(html, /<p>办结后请凭本回执到综合窗口领取结果（不方便来的，请打下面的咨询电话联系我们），我们会电话或短信通知您。<\/p>/);
+    const w = await walked('homecard');
+    assert.equal((await post(`/api/v1/cases/${w}/submit`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${w}/accept`, {}, h.qian)).status, 200);
+    const wr = (await sget(`/print/staff/cases/${w}/receipt`)).text;
+    assert.match(wr, /<p>办结后请凭本回执到综合窗口领取结果，我们会电话或短信通知您。<\/p>/);
   });
 
   it('two visitors at once: one wins, the other is 409', async () => {
