@@ -24,8 +24,10 @@ function when(iso) {
 // procedure at version hash; label names the step for screen readers.
 export function stepReport({ procedure, hash, step, label }) {
   const slot = el('div');
+  // data-opens / data-draft: the staff page's case view opens it again,
+  // with what was typed, when it redraws the case (staff.js)
   const open = el('button', { type: 'button', class: 'btn btn-small spreport-open',
-    'aria-expanded': 'false', 'aria-label': `这一步有误：${label}` }, '这一步有误');
+    'aria-expanded': 'false', 'aria-label': `这一步有误：${label}`, 'data-opens': `spreport:${step}` }, '这一步有误');
   open.addEventListener('click', () => {
     if (slot.querySelector('form')) { slot.querySelector('textarea').focus(); return; }
     open.setAttribute('aria-expanded', 'true');
@@ -52,7 +54,8 @@ function reportForm({ procedure, hash, step, label }, closed) {
     'aria-required': 'true', 'aria-describedby': `spreport-hint-${n}` });
   const err = el('div', { role: 'alert', class: 'msg-error' });
   const done = el('div', { role: 'status' });
-  const form = el('form', { class: 'card inner-form spreport-form', novalidate: true, 'aria-labelledby': hid },
+  const form = el('form', { class: 'card inner-form spreport-form', novalidate: true, 'aria-labelledby': hid,
+    'data-draft': `spreport:${step}` },
     el('h5', { id: hid }, `报告问题：${label}`),
     el('fieldset', {}, el('legend', {}, '问题类型'), kinds),
     el('label', { for: note.id }, '哪里有误或不清楚'),

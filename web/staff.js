@@ -230,7 +230,8 @@ async function start() {
   // while a reason or note typed into a form is not sent: it went with the
   // page without a word
   window.addEventListener('beforeunload', (e) => {
-    if ([...document.querySelectorAll('#main textarea:not([readonly])')].some((x) => x.value.trim())) {
+    if ([...document.querySelectorAll('#main textarea:not([readonly])')].some((x) => x.value.trim()) ||
+        [...drafts.values()].some((l) => l.some((d) => d.text))) {
       e.preventDefault();
       e.returnValue = '';
     }
@@ -545,6 +546,9 @@ async function checkShown(q) {
     if (ui.box.textContent !== t) msg(ui.box, t);
     return;
   }
+  // typing in a form of the pane (这一步有误's note): a redraw would cut an
+  // input method's word short; the next refresh, once the box is left
+  if (ui.pane.querySelector('form[data-draft]:focus-within')) return;
   showCase(v, { keepFocus: true });
   msg(ui.box, text + '，下面已是现在的内容，请重新核对后再操作。');
 }
@@ -572,12 +576,20 @@ async function refreshPrereview() {
       el('td', {}, e.ids.map((x) => x.value).join(' ')),
       el('td', {}, el('div', { class: 'btn-row' },
         btn('打开', null),
-        btn(e.status === 'invited' ? '改约日期' : '通知来大厅', (v) => inviteForm(v, ui.form)),
-        btn('退回补正', (v) => returnForm(v, ui.form)))));
+        btn(e.status === 'invited' ? '改约日期' : '通知来大厅', (v) => openOnce('invite', () => inviteForm(v, ui.form))),
+        btn('退回补正', (v) => openOnce('return', () => returnForm(v, ui.form))))));
   };
   const rows = [...l.prereview, ...l.invited].map(row);
   redrawRows(ui.preBody, rows.length ? rows
     : [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有网上提交的办件'))]);
+}
+
+// A form of the case just opened, unless the same one came back open with
+// what was typed in it before (a draft): that one stays as it is.
+function openOnce(key, open) {
+  const f = ui.form && ui.form.querySelector(`form[data-draft="${key}"]`);
+  if (f) (f.querySelector('textarea, input, select') || f).focus();
+  else open();
 }
 
 // Waiting cases that share an ID number (a resident with two tickets, an
@@ -863,8 +875,10 @@ function facts(v) {
 }
 
 function actions(v, box) {
-  const b = (label, fn, cls = 'btn') => {
-    const btn = el('button', { type: 'button', class: cls }, label);
+  // opens: the key of the form the button opens (data-draft), for a redraw
+  // to open it again with what was typed
+  const b = (label, fn, cls = 'btn', opens = undefined) => {
+    const btn = el('button', { type: 'button', class: cls, 'data-opens': opens }, label);
     btn.addEventListener('click', () => busy(btn, () => fn(btn)));
     return btn;
   };
@@ -876,17 +890,17 @@ function actions(v, box) {
     if (!v.ticket_expired) list.push(b('再次叫号', () => callAgain(v, box)));
     // the resident belongs at another window: sent there without touching
     // this PC's 本窗口号 (changed for one call, it sent every later one there)
-    if (!v.ticket_expired) list.push(b('转到其他窗口', () => transferForm(v, box)));
+    if (!v.ticket_expired) list.push(b('转到其他窗口', () => transferForm(v, box), 'btn', 'transfer'));
     if (v.calls > 0) list.push(b('叫号未到', () => noShow(v, box), 'btn btn-danger'));
-    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
-    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
+    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger', 'return'));
+    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger', 'refuse'));
   } else if (v.status === 'accepted') {
     // at the last stage of the chain the case is completed; before it, passed on
-    if (v.stage === null || v.stage >= v.stages.length - 1) list.push(b('办结', () => completeForm(v, box), 'btn btn-primary'));
-    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
+    if (v.stage === null || v.stage >= v.stages.length - 1) list.push(b('办结', () => completeForm(v, box), 'btn btn-primary', 'complete'));
+    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger', 'return'));
   } else if (v.status === 'abandoned' && v.no_show_at) {
     list.push(b('过号后到场，受理', () => accept(v, box), 'btn btn-primary'));
-    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
+    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger', 'refuse'));
   } else if (v.status === 'returned') {
     // the resident brought the notice back to the window: the staffer
     // corrects the case with them, through the resident's own routes
@@ -905,7 +919,7 @@ function actions(v, box) {
           refreshVisits();
           refreshWork();
         });
-      });
+      }, 'btn', 'book-visit');
       book.id = 'book-visit';
       list.push(book);
     }
@@ -916,9 +930,9 @@ function actions(v, box) {
     // on at once, not invited for today first (the history says which)
     else list.push(b('居民已在窗口，直接受理', () => accept(v, box, { walk_in: true }), 'btn btn-primary'));
     list.push(b(v.status === 'invited' ? '改约日期' : '通知来大厅', () => inviteForm(v, box),
-      v.status === 'invited' ? 'btn' : 'btn btn-primary'));
-    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
-    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
+      v.status === 'invited' ? 'btn' : 'btn btn-primary', 'invite'));
+    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger', 'return'));
+    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger', 'refuse'));
   } else if (v.status === 'visit') {
     // the resident came to the hall after all: taken on at this window,
     // the visit called off (已上门办理 would record 在居民家中受理); not on
@@ -932,8 +946,8 @@ function actions(v, box) {
     // the B post at the home: the steps below are checked there, then
     list.push(...visitActions(v, b, (what, body) => move(v, what, body, box), box, (t) => msg(ui.box, t, 'ok')));
     // found at the home: a paper missing, or not eligible (not accepted yet)
-    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
-    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
+    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger', 'return'));
+    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger', 'refuse'));
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id, null, { box }), 'btn btn-primary'));
     if (v.created_by) list.push(discardOrWhose(v.id, v.created_by, box));
@@ -943,7 +957,7 @@ function actions(v, box) {
   if (v.take_up) list.push(b('在窗口接着办', () => takeUp(v, box), 'btn btn-primary'));
   // 等居民补正: the call to the resident, recorded for the colleagues
   if (v.owed) {
-    const remind = b('记下电话提醒', () => remindForm(v, box));
+    const remind = b('记下电话提醒', () => remindForm(v, box), 'btn', 'remind');
     remind.id = 'remind';
     list.push(remind);
   }
@@ -979,10 +993,14 @@ function showCase(v, { keepFocus = false } = {}) {
   // keeps the focus only where it is outside the case
   const a = document.activeElement;
   const hadFocus = !a || a === document.body || ui.pane.contains(a);
+  // the forms open on the case on show, kept (another case's go aside
+  // until it is shown again)
+  const back = draftsFor(v.id);
   if (v.id !== calledId) clearCallNote();
   current = v;
   const box = el('div', { class: 'case-msg', role: 'status' });
   const form = el('div', { class: 'case-form' });
+  const kept = el('div', { class: 'case-kept' });
   const missing = [...v.missing.checklist.map((x) => '材料：' + x.text), ...v.missing.fields.map((x) => '填写：' + x.label)];
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
     `${v.ticket || (v.channel === 'web' ? '网上办件' : '未取号')} · ${v.title}`);
@@ -990,7 +1008,7 @@ function showCase(v, { keepFocus = false } = {}) {
   ui.pane.replaceChildren(...[
     // 本事项已更新: what changed since this staffer last confirmed it
     heading, changesNotice(v.procedure), facts(v), waitNote(v), incompleteNote(v), actions(v, form),
-    v.channel === 'web' ? linkSection(v, form, linkSent()) : null, form, box, chainView(v),
+    v.channel === 'web' ? linkSection(v, form, linkSent()) : null, form, kept, box, chainView(v),
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
       missing.length ? el('ul', { class: 'missing' }, missing.map((m) => el('li', {}, m)))
@@ -1007,9 +1025,173 @@ function showCase(v, { keepFocus = false } = {}) {
     history(v)].filter(Boolean));
   ui.box = box;
   ui.form = form;
+  ui.kept = kept;
   document.querySelectorAll('#queue tr[data-id]').forEach((tr) =>
     tr.classList.toggle('is-open', tr.dataset.id === v.id));
-  if (!keepFocus || hadFocus) heading.focus();
+  const typing = draftsBack(back, v);
+  if (typing && (!keepFocus || hadFocus)) typing.focus({ preventScroll: true });
+  else if (!keepFocus || hadFocus) heading.focus();
+  // reopened forms took the focus, which was outside the case
+  else if (a && a.isConnected && document.activeElement !== a) a.focus({ preventScroll: true });
+}
+
+// ---- what was typed, kept across a redraw of the case ----
+
+// The case is drawn again from the case as it now stands after a move on
+// it (已收到, 没带, their 撤销, 再次叫号, a refusal), a colleague's change
+// seen by the refresh, or once shown again after another: every form open
+// in it went, and a long 办结 note with it (a staffer noticed a paper,
+// pressed 已收到, and the note was gone). A form the pane opens carries
+// data-draft, its key, and the button that opens it data-opens, the same
+// key; before a redraw what is typed, ticked and chosen in each is taken
+// (with the caret), and after it each is opened again from its button in
+// the new view, which fills the form from the case as it now stands, and
+// given back what was typed. A form whose button is gone (the case moved
+// where that move is no longer offered: completed by a colleague, its
+// stage passed) cannot be sent; what was typed in it is shown read-only
+// with why, to copy, until the staffer closes it. A form being sent is
+// not taken: its answer draws the case, and a refusal keeps its text
+// itself (moveFailed). Kept in memory only, by case: gone with a reload or
+// a logout (the window PC is shared; nothing of a resident is stored).
+const drafts = new Map();     // case id -> [draft] of a case not on show
+
+// The drafts kept for case id: the pane's own when it shows that case
+// (those of the case it shows go aside), else any kept since it was shown.
+function draftsFor(id) {
+  const taken = current ? draftsTaken() : [];
+  if (current && current.id !== id) {
+    if (taken.length) drafts.set(current.id, taken);
+    else drafts.delete(current.id);
+  }
+  const back = current && current.id === id ? taken : drafts.get(id) || [];
+  drafts.delete(id);
+  return back;
+}
+
+// Before the pane shows something else than a case (窗口代填, 代为补正):
+// the drafts of the case on show go aside.
+function draftsAside() {
+  if (!current) return;
+  const taken = draftsTaken();
+  if (taken.length) drafts.set(current.id, taken);
+}
+
+const textual = (c) => c.tagName === 'TEXTAREA' ||
+  (c.tagName === 'INPUT' && ['text', 'search', 'tel', 'url', 'email', 'number', ''].includes(c.type));
+
+// What is typed in form f's text boxes and ticked in its boxes, as words
+// to copy ('' when nothing).
+function draftText(f, controls) {
+  const lines = controls.filter((c) => textual(c) && c.value.trim()).map((c) => c.value.trim());
+  const ticked = controls.filter((c) => c.type === 'checkbox' && c.checked)
+    .map((c) => (f.querySelector(`label[for="${CSS.escape(c.id)}"]`) || {}).textContent || c.value);
+  if (ticked.length) lines.push('标出：' + ticked.join('、'));
+  return lines.join('\n');
+}
+
+// The pane's open forms and kept texts, as drafts: {key, title, values,
+// focus, text} of a form, {kept: true, title, text} of a text kept.
+function draftsTaken() {
+  const a = document.activeElement;
+  const out = [];
+  for (const f of ui.pane.querySelectorAll('form[data-draft]')) {
+    if (f.querySelector('[type=submit][aria-busy="true"]')) continue;
+    const controls = [...f.querySelectorAll('input, textarea, select')].filter((c) => c.type !== 'hidden');
+    const head = document.getElementById(f.getAttribute('aria-labelledby') || '');
+    out.push({
+      key: f.dataset.draft,
+      title: head ? head.textContent.trim() : '',
+      values: controls.map((c) => ({ id: c.id, shape: c.tagName + c.type, value: c.value, checked: c.checked,
+        caret: textual(c) ? [c.selectionStart, c.selectionEnd, c.scrollTop] : null })),
+      // the box that had the focus; -1 another part of the form; -2 none
+      focus: f.contains(a) ? controls.indexOf(a) : -2,
+      text: draftText(f, controls),
+    });
+  }
+  for (const k of ui.pane.querySelectorAll('.draft-kept')) if (k.draft) out.push(k.draft);
+  // a refusal's text kept under its message (moveFailed): the next
+  // message would replace it
+  for (const t of ui.pane.querySelectorAll('.case-msg textarea.typed-kept')) {
+    if (t.value.trim()) out.push({ kept: true, title: '', text: t.value });
+  }
+  return out;
+}
+
+// Opens each draft's form again in the redrawn pane of case v, with what
+// was typed; one that cannot be sent any more is kept read-only. Returns
+// the box that had the focus, put back, or null.
+function draftsBack(list, v) {
+  let typing = null;
+  for (const d of list) {
+    const opener = d.kept ? null : ui.pane.querySelector(`[data-opens="${CSS.escape(d.key)}"]`);
+    let f = null;
+    if (opener && !opener.disabled) {
+      // the form's 取消 gives the focus back to what had it when it opened
+      opener.focus({ preventScroll: true });
+      opener.click();
+      f = ui.pane.querySelector(`form[data-draft="${CSS.escape(d.key)}"]`);
+    }
+    if (!f) {
+      if (d.text) keepDraft(d, v);
+      continue;
+    }
+    const controls = [...f.querySelectorAll('input, textarea, select')].filter((c) => c.type !== 'hidden');
+    // the same boxes in the same order (a redraw of the same case): each
+    // by its place, which needs no stable id; else by id
+    const same = controls.length === d.values.length && controls.every((c, i) => c.tagName + c.type === d.values[i].shape);
+    const lost = [];
+    d.values.forEach((x, i) => {
+      const c = same ? controls[i] : controls.find((y) => x.id && y.id === x.id);
+      if (!c) {
+        if (x.caret && x.value.trim()) lost.push(x.value.trim());
+        return;
+      }
+      if (i === d.focus) typing = c;
+      if (c.type === 'checkbox' || c.type === 'radio') { c.checked = x.checked; return; }
+      if (c.value !== x.value) {
+        c.value = x.value;
+        // a colleague list still on its way: chosen once it comes (work.js)
+        if (c.tagName === 'SELECT' && c.value !== x.value) c.dataset.want = x.value;
+        // as typed: a date box's offer of the next working day leaves it be
+        c.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      if (x.caret) {
+        try { c.setSelectionRange(x.caret[0], x.caret[1]); } catch { /* a box without a caret */ }
+        c.scrollTop = x.caret[2];
+      }
+    });
+    // the focus was on a button of the form (its 已补交): its text box
+    if (d.focus === -1 && !typing) typing = controls.find(textual) || null;
+    // a box the form drawn again no longer has: its text kept all the same
+    if (lost.length) {
+      keepDraft({ ...d, text: lost.join('\n'), said: `“${d.title}”重新打开后没有您写过的那一栏，那里写的内容没有放回去。` }, v);
+    }
+  }
+  return typing;
+}
+
+// What was typed in a form that can no longer be sent, read-only under
+// the forms with why, until closed: the staffer copies it into another
+// move (a 不予受理's reason into 不予办理) or a call note.
+function keepDraft(d, v) {
+  const st = v.stages && v.stage !== null && v.stage !== undefined ? v.stages[v.stage] : null;
+  const now = `办件现在是“${STATUS[v.status] || v.status}”${v.status === 'accepted' && st ? `，在「${st.label}」环节` : ''}`;
+  // said once, when it was kept: the case may move on again after
+  const said = d.said || (d.title ? `您在“${d.title}”里写的内容没有发出：${now}，这一项已经不能再提交。`
+    : '您刚才写的内容没有保存。');
+  const keep = { ...d, kept: true, said };
+  const close = el('button', { type: 'button', class: 'btn btn-small' }, '不需要了，关掉');
+  const card = el('section', { class: 'card inner-form draft-kept', role: 'note' },
+    el('p', { class: 'msg-warn' }, said, '内容在下面，需要时可以复制再用：'),
+    el('textarea', { class: 'typed-kept', rows: '3', readonly: true,
+      'aria-label': d.title ? `“${d.title}”里写的、没有发出的内容` : '刚才写的内容（没有保存）' }, d.text),
+    el('div', { class: 'btn-row' }, close));
+  card.draft = keep;
+  close.addEventListener('click', () => {
+    card.remove();
+    document.getElementById('case-h')?.focus();
+  });
+  ui.kept.append(card);
 }
 
 // An optional paper (如有) of case v in hand at the hall: 已收到 while the
@@ -1161,7 +1343,7 @@ function transferForm(v, box) {
     autocomplete: 'off', 'aria-describedby': 'transfer-hint' });
   const err = el('div', { role: 'alert' });
   const here = storedWindow();
-  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'transfer-h' },
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'transfer-h', 'data-draft': 'transfer' },
     el('h3', { id: 'transfer-h' }, `把 ${v.ticket} 号转到其他窗口`),
     el('label', { for: 'transfer-window' }, '转到几号窗口'),
     el('p', { class: 'hint', id: 'transfer-hint' },
@@ -1223,7 +1405,9 @@ function submitMove(form, v, what, text, err, body, after) {
         return;
       }
       if (paneStale(mine)) { refreshQueue(); return; }
-      after(done);
+      // awaited: while it redraws the case the form is still being sent,
+      // and is not opened again as a draft
+      await after(done);
     });
   });
 }
@@ -1236,7 +1420,7 @@ function remindForm(v, box) {
   const text = el('input', { id: 'remind-note', type: 'text', maxlength: '100', autocomplete: 'off',
     'aria-describedby': 'remind-hint' });
   const err = el('div', { role: 'alert' });
-  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'remind-h' },
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'remind-h', 'data-draft': 'remind' },
     el('h3', { id: 'remind-h' }, '记下已电话提醒居民'),
     el('label', { for: 'remind-note' }, '说了什么（可以不填）'),
     el('p', { class: 'hint', id: 'remind-hint' }, '例如：居民说周五带户口簿来；没人接听。最多 100 字。记下后，最晚期限不变。'),
@@ -1258,7 +1442,7 @@ function completeForm(v, box) {
   const cb = moveCallbacks();
   const text = el('textarea', { id: 'outcome', rows: '3', maxlength: '500' });
   const err = el('div', { role: 'alert' });
-  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'complete-h' },
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'complete-h', 'data-draft': 'complete' },
     el('h3', { id: 'complete-h' }, '办结'), otherPostNote(v),
     owedNote(v, '办结前请确认居民已补交，并在办理结果里写明；还没有补交的，请先联系居民补交。',
       (x) => receivedButton(v, x, cb.show, cb.failed)),
@@ -1311,7 +1495,7 @@ function refuseForm(v, box) {
   // yet a newcomer saw it only down in the steps, and the condition list
   // above offered 人均收入低于本市低保标准 to refuse on
   const guidance = (v.procedure_steps || []).filter((s) => s.staff_html);
-  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'refuse-h' },
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'refuse-h', 'data-draft': 'refuse' },
     el('h3', { id: 'refuse-h' }, word),
     guidance.length ? el('div', { class: 'staff-guidance', id: 'refuse-guidance', role: 'note', 'aria-label': '窗口提示' },
       el('p', { class: 'staff-guidance-title' }, `${word}前请先看本事项的窗口提示（居民看不到）：`),
@@ -1353,7 +1537,7 @@ function inviteForm(v, box) {
   const note = el('textarea', { id: 'invite-note', rows: '2', maxlength: '500', 'aria-describedby': 'invite-note-hint' });
   note.value = (v.invite && v.invite.note) || '';
   const err = el('div', { role: 'alert' });
-  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'invite-h' },
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'invite-h', 'data-draft': 'invite' },
     el('h3', { id: 'invite-h' }, '通知居民带原件来大厅'),
     el('label', { for: 'invite-date' }, '来大厅的日期'),
     el('p', { class: 'hint', id: 'invite-date-hint' }, '今天起 90 天以内。居民在网上的办件页面会看到这个日期和要带的材料。'),
@@ -1427,7 +1611,7 @@ function returnForm(v, box, kept = null) {
       group.push(el('div', { class: 'check' }, cb, el('label', { for: id }, '填写：' + f.label)));
     }
   }
-  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'return-h' },
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'return-h', 'data-draft': 'return' },
     el('h3', { id: 'return-h' }, '退回补正'),
     el('label', { for: 'return-reason' }, '退回原因'),
     el('p', { class: 'hint', id: 'return-reason-hint' }, atHome
@@ -1605,6 +1789,7 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
     if (c.status === 'returned') home = homeVisit(sv, p);
   } catch { /* then the masked ones are typed again */ }
   if (paneStale(mine)) return;
+  draftsAside();
   current = null;
   const err = el('div', { role: 'alert', class: 'fill-errors' });
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },

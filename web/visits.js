@@ -173,7 +173,7 @@ export function visitActions(v, button, move, box, say) {
         refreshWork();
       });
     }, 'btn btn-primary'),
-    button('不在家（改期）', () => notHomeForm(v, box, move, say)),
+    button('不在家（改期）', () => notHomeForm(v, box, move, say), 'btn', 'not-home'),
   ];
 }
 
@@ -210,7 +210,7 @@ function notHomeForm(v, box, move, say) {
     value: first, 'aria-describedby': 'visit-new-date-hint' });
   const hint = el('p', { class: 'hint', id: 'visit-new-date-hint' }, '今天起 30 天以内；请先电话和居民约好。');
   const offered = offerNextWorkingDay(date, { keep: true, hint });
-  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'not-home-h' },
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'not-home-h', 'data-draft': 'not-home' },
     el('h3', { id: 'not-home-h' }, '居民不在家，改期上门'),
     el('label', { for: 'visit-new-date' }, '新的上门日期'),
     hint,
@@ -275,7 +275,8 @@ export function bookVisitForm(v, box, done) {
   const say = el('div', { role: 'alert' });
   const row = (k, label, hint) => el('div', { class: 'field' }, el('label', { for: boxes[k].id }, label),
     hint ? el('p', { class: 'hint', id: 'book-visit-date-hint' }, hint) : null, boxes[k], errs[k]);
-  const form = el('form', { class: 'card inner-form', id: 'book-visit-form', novalidate: true, 'aria-labelledby': 'book-visit-h' },
+  const form = el('form', { class: 'card inner-form', id: 'book-visit-form', novalidate: true, 'aria-labelledby': 'book-visit-h',
+    'data-draft': 'book-visit' },
     el('h3', { id: 'book-visit-h' }, again ? '改约上门补正' : '预约上门补正'),
     el('p', { class: 'hint' }, '居民来不了大厅的，由上门服务（B岗）在约好的那天到家里，和居民一起改好再受理。'
       + '办件仍是“已退回补正”，居民也还可以自己来大厅。'),

@@ -231,13 +231,17 @@ export const stageSeen = (v) => ((v.stages || [])[v.stage] || {}).key;
 // ([{value, text}]); should they not come, a line to type in stands instead.
 // needText, when given, is said instead of sending a blank text (a note
 // the next post needs: the server takes a pass without one).
-function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed, choices, note = null, needText = '' }) {
+// draft: the form's key (data-draft), the same as its button's data-opens:
+// a redraw of the case opens it again with what was typed (staff.js).
+function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed, choices, note = null, needText = '', draft }) {
   let input = label ? el(choices ? 'select' : 'textarea',
     { id, name: id, rows: '3', maxlength: '500', autocomplete: 'off' }) : null;
   if (choices) {
     input.append(el('option', { value: '' }, '请选择'));
     choices().then((list) => {
       input.append(...list.map((c) => el('option', { value: c.value }, c.text)));
+      // chosen before a redraw that drew the form again before its list came
+      if (input.dataset.want) input.value = input.dataset.want;
     }, () => {
       const typed = el('input', { id, name: id, maxlength: '64', autocomplete: 'off' });
       const had = document.activeElement === input;
@@ -247,7 +251,7 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
     });
   }
   const err = el('div', { role: 'alert' });
-  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': id + '-h' },
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': id + '-h', 'data-draft': draft },
     el('h3', { id: id + '-h' }, title), note,
     label ? el('label', { for: id }, label, required ? '' : '（可不填）') : null,
     hint ? el('p', { class: 'hint' }, hint) : null, input, err,
@@ -278,7 +282,7 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
         if (input) input.focus();
         return;
       }
-      after(moved);
+      await after(moved);
     });
   });
   closable(form, () => box.replaceChildren());
@@ -453,10 +457,11 @@ export function withdrawButton(v, rec, box, show, failed) {
   // an optional paper was never owed: its record is of receipt, and
   // taken back it is owed no more than before
   const kind = optionalPaper(v, rec.id) ? '收到' : '补交';
+  const draft = `withdraw:received:${rec.id}`;
   const btn = el('button', { type: 'button', class: 'btn btn-small withdraw-btn',
-    'aria-label': `撤销${kind}登记：${rec.text}` }, '撤销');
+    'aria-label': `撤销${kind}登记：${rec.text}`, 'data-opens': draft }, '撤销');
   btn.addEventListener('click', () => textForm(box(), {
-    id: 'withdraw-reason', title: `撤销「${rec.text}」的${kind}登记`, label: '撤销原因', required: true,
+    id: 'withdraw-reason', title: `撤销「${rec.text}」的${kind}登记`, label: '撤销原因', required: true, draft,
     hint: `例如：登记错了办件；或：点错了材料。撤销后这份材料${kind === '补交' ? '重新列为待补交' : '不再算作已收'}；谁撤销、什么时候、为什么都记在办件记录里。最多 200 字。`,
     needText: '请写明撤销的原因', submit: '确认撤销', danger: true,
     post: { path: `/api/v1/staff/cases/${enc(v.id)}/received/withdraw`, body: (t) => ({ item: rec.id, reason: t }) },
@@ -498,10 +503,11 @@ export function notBroughtRecord(v, id) {
 export function notBroughtUndoButton(v, rec, box, show, failed) {
   const s = currentSession() || {};
   if (!rec || (s.user !== rec.by && s.role !== 'admin') || (v.status !== 'accepted' && v.status !== 'ready')) return null;
+  const draft = `withdraw:not-brought:${rec.id}`;
   const btn = el('button', { type: 'button', class: 'btn btn-small withdraw-btn',
-    'aria-label': `撤销没带登记：${rec.text}` }, '撤销');
+    'aria-label': `撤销没带登记：${rec.text}`, 'data-opens': draft }, '撤销');
   btn.addEventListener('click', () => textForm(box(), {
-    id: 'withdraw-reason', title: `撤销「${rec.text}」的没带登记`, label: '撤销原因', required: true,
+    id: 'withdraw-reason', title: `撤销「${rec.text}」的没带登记`, label: '撤销原因', required: true, draft,
     hint: '例如：材料其实收到了，夹在户口簿里。撤销后这份材料恢复为居民勾选的、已收的材料；谁撤销、什么时候、为什么都记在办件记录里。最多 200 字。',
     needText: '请写明撤销的原因', submit: '确认撤销', danger: true,
     post: { path: `/api/v1/staff/cases/${enc(v.id)}/not-brought/withdraw`, body: (t) => ({ item: rec.id, reason: t }) },
@@ -510,8 +516,13 @@ export function notBroughtUndoButton(v, rec, box, show, failed) {
   return btn;
 }
 
+// b(label, fn, cls, opens) as staff.js's actions() makes its buttons:
+// opens is the key of the form the button opens.
 export function chainActions(v, box, b, show, windowBody, failed = null) {
   const list = [];
+  // a pass note or a refusal is of the stage it was written at: after a
+  // colleague's pass it is not opened again at the next one
+  const at = stageSeen(v) || '';
   const path = (what) => `/api/v1/staff/cases/${enc(v.id)}/${what}`;
   const last = v.stage === null || v.stage === undefined || v.stage >= v.stages.length - 1;
   if (v.status === 'accepted' && !last) {
@@ -526,9 +537,9 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       submit: '确认转下一环节',
       note: [otherPostNote(v), owedNote(v, '请在备注里写明还缺什么、居民什么时候补交：下一环节的同事只能从备注知道。',
         (x) => receivedButton(v, x, show, failed))],
-      post: { path: path('pass'), body: (t) => ({ note: t, stage: stageSeen(v) }) }, failed,
+      post: { path: path('pass'), body: (t) => ({ note: t, stage: stageSeen(v) }) }, failed, draft: `pass:${at}`,
       after: (m) => show(m, `已转「${next.label}」，到期 ${dueText(m.stages[m.stage].due)}`),
-    }), 'btn btn-primary'));
+    }), 'btn btn-primary', `pass:${at}`));
   }
   if (v.status === 'accepted') {
     list.push(b('转交同事', () => textForm(box, {
@@ -536,9 +547,9 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       hint: '转交后由这位同事负责这件办件，直到办结或再转交。', submit: '确认转交',
       choices: () => colleagues(v.owner, (v.stages[v.stage] || {}).post),
       // the owner shown: a colleague's 转交 meanwhile is 409, not overruled
-      post: { path: path('assign'), body: (t) => ({ user: t.trim(), owner: v.owner }) }, failed,
+      post: { path: path('assign'), body: (t) => ({ user: t.trim(), owner: v.owner }) }, failed, draft: 'assign',
       after: (m) => show(m, `已转交 ${who(m.owner)} 负责`),
-    })));
+    }), 'btn', 'assign'));
     list.push(b('不予办理', () => textForm(box, {
       id: 'reject-reason', title: '不予办理', label: '理由和依据', required: true, danger: true,
       hint: '居民会在办件页面和告知书上看到这段文字，请写明依据。最多 500 字。', submit: '确认不予办理',
@@ -546,11 +557,12 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       // the stage read: a colleague's pass meanwhile is 409, not overruled
       // (none for a case accepted before the chain existed: stage null)
       post: { path: path('reject'), body: (t) => ({ reason: t, stage: stageSeen(v), ...windowBody() }) }, failed,
+      draft: `reject:${at}`,
       // offered where the resident is (the server's sitting), said by the view
       after: (m) => show(m, m.rating_offer
         ? `已决定不予办理，请打印告知书交给居民，并通知居民；请居民在评价器上评价`
         : '已决定不予办理，请打印告知书交给居民，并通知居民'),
-    }), 'btn btn-danger'));
+    }), 'btn btn-danger', `reject:${at}`));
     // the B post's phone has no printer: the receipt is shown to the
     // resident on its screen (the daemon lays out one accepted at the home
     // for it), and printed at the hall later

@@ -324,6 +324,57 @@ describe('a paper owed after 容缺受理, brought later', () => {
     assert.ok(v.events.some((e) => e.what === 'passed' && e.detail === typed) ||
       JSON.stringify(v).includes(typed), 'the note went with the pass');
   });
+
+  // the staffer writes the pass note, then sees a 如有 paper on the desk and
+  // presses 已收到 beside it in the steps: the case was drawn again from
+  // the new view and the form went with the note (12-07)
+  it('a note typed in the pass form stays when 已收到 redraws the case, and goes with the pass', async () => {
+    const MED = '残疾人证、病历、诊断证明（家里有残疾人或重病患者的提供）';
+    const { id, ticket: t } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false });
+    const pane = await openStaffCase(page, t);
+    await pane.getByRole('button', { name: /^本环节办完/ }).click();
+    const typed = '收入情况说明还没交，居民答应12月10日前补交；残疾人证已收';
+    await page.locator('#pass-note').fill(typed);
+    const li = pane.locator('article.step li', { hasText: MED });
+    await li.getByRole('button', { name: `已收到：${MED}` }).click();
+    await poll(async () => assert.match(await li.innerText(), /（窗口已收）/), { timeout: 10_000 });
+    assert.equal(await page.locator('#pass-note').inputValue(), typed, 'the note is still in the form');
+    await pane.locator('form', { has: page.locator('#pass-note') }).getByRole('button', { name: '确认转下一环节' }).click();
+    await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已转/));
+    const v = await (await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: { Cookie: staff.cookie } })).json();
+    assert.equal(v.stages[0].note, typed, 'the pass recorded the note typed before 已收到');
+    assert.ok(v.received_papers.some((r) => r.id === 'medical_proof'), 'and the paper');
+  });
+
+  // a colleague passed the stage meanwhile: the pass note is of a stage
+  // already done, and its form is not offered again; the note typed stays
+  // on the page, read-only, with why, to copy
+  it('a pass note whose stage moved on stays on the page, read-only, after the redraw', async () => {
+    const MED = '残疾人证、病历、诊断证明（家里有残疾人或重病患者的提供）';
+    const { id, ticket: t } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false });
+    const pane = await openStaffCase(page, t);
+    await pane.getByRole('button', { name: /^本环节办完/ }).click();
+    const typed = '居民说收入证明下周一送来，已电话核实';
+    await page.locator('#pass-note').fill(typed);
+    await json(`/api/v1/staff/cases/${id}/pass`, { note: '同事已转入户调查' }, authHeaders(staff));
+    const li = pane.locator('article.step li', { hasText: MED });
+    await li.getByRole('button', { name: `已收到：${MED}` }).click();
+    const kept = pane.locator('.draft-kept');
+    await kept.waitFor();
+    assert.equal(await kept.locator('textarea.typed-kept').inputValue(), typed, 'the note typed');
+    assert.match(await kept.innerText(), /没有发出.*不能再提交/s);
+    assert.equal(await page.locator('#pass-note').count(), 0, 'no form that would pass the next stage with it');
+    const v = await (await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: { Cookie: staff.cookie } })).json();
+    assert.equal(v.stages[0].note, '同事已转入户调查', 'nothing sent');
+    // a later redraw keeps it until closed
+    await li.getByRole('button', { name: `撤销收到登记：${MED}` }).click();
+    await page.locator('#withdraw-reason').fill('点错了');
+    await pane.locator('form', { has: page.locator('#withdraw-reason') }).getByRole('button', { name: '确认撤销' }).click();
+    await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已撤销收到登记/));
+    assert.equal(await kept.locator('textarea.typed-kept').inputValue(), typed, 'kept over the next redraw');
+    await kept.getByRole('button', { name: '不需要了，关掉' }).click();
+    assert.equal(await pane.locator('.draft-kept').count(), 0);
+  });
 });
 
 // The resident's own page of the case (the slip's code, or the link on a
