@@ -1103,8 +1103,11 @@ function draftsTaken() {
       title: head ? head.textContent.trim() : '',
       values: controls.map((c) => ({ id: c.id, shape: c.tagName + c.type, value: c.value, checked: c.checked,
         caret: textual(c) ? [c.selectionStart, c.selectionEnd, c.scrollTop] : null })),
-      // the box that had the focus; -1 another part of the form; -2 none
-      focus: f.contains(a) ? controls.indexOf(a) : -2,
+      // the box that had the focus; -1 another part of the form (a button
+      // of it pressed, which busy() disabled: the focus fell to the body);
+      // -2 none
+      focus: f.contains(a) ? controls.indexOf(a)
+        : (!a || a === document.body) && f.querySelector('[aria-busy="true"]') ? -1 : -2,
       text: draftText(f, controls),
     });
   }

@@ -422,19 +422,8 @@ export function receivedButton(v, x, show, failed) {
       else show(null, errorText(err));
       return;
     }
-    // pressed in the pass or 办结 form with a note typed: the case's redraw
-    // took the form and the note with it. The paper is marked recorded
-    // wherever it shows and the note stays; sending or cancelling the form
-    // redraws the case as it is
-    const note = btn.closest('form')?.querySelector('textarea');
-    if (note && note.value.trim()) {
-      for (const other of document.querySelectorAll('.received-btn')) {
-        if (other.dataset.item !== x.id) continue;
-        other.replaceWith(el('span', { class: 'badge badge-ok', role: other === btn ? 'status' : null }, `${word}（已登记）`));
-      }
-      note.focus();
-      return;
-    }
+    // pressed in the pass or 办结 form with a note typed: the case is
+    // drawn again, and the form with it, the note kept (staff.js's drafts)
     show(m, word === '已收到' ? `已登记收到：${x.text}（会列在受理回执的已收材料里）` : `已登记补交：${x.text}`);
   }));
   return btn;

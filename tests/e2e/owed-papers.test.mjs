@@ -312,10 +312,13 @@ describe('a paper owed after 容缺受理, brought later', () => {
     const typed = '收入情况说明今天补交了，已核对原件';
     await page.locator('#pass-note').fill(typed);
     await form.locator('.owed-papers').getByRole('button', { name: `已补交：${INCOME}` }).click();
-    await form.locator('.owed-papers .badge', { hasText: '已补交' }).waitFor();
-    assert.equal(await page.locator('#pass-note').inputValue(), typed, 'the note stays');
+    // the case is drawn again, the form with it: no paper owed, the note kept
     const note = pane.locator('#incomplete-note');
+    await note.locator('.badge', { hasText: '已补交' }).waitFor();
     assert.equal(await note.getByRole('button', { name: `已补交：${INCOME}` }).count(), 0, 'marked in the case note too');
+    assert.equal(await page.locator('#pass-note').inputValue(), typed, 'the note stays');
+    assert.equal(await form.locator('.owed-papers').count(), 0, 'the form asks about no paper now');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'pass-note', 'the caret back in the note');
     await form.getByRole('button', { name: '确认转下一环节' }).click();
     await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已转/));
     const r = await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: { Cookie: staff.cookie } });
