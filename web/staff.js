@@ -542,8 +542,19 @@ async function checkShown(q) {
   if (ui.pane.querySelector('[aria-busy="true"]')) return;
   const text = '这个办件刚才在别处有了变动（同事的操作，或居民改过后重新提交）';
   if (ui.form && ui.form.childElementCount) {
-    const t = text + '：上面显示的还是变动前的内容。请先点“取消”，核对最新内容后再操作。';
-    if (ui.box.textContent !== t) msg(ui.box, t);
+    // not drawn under the form: it sends what was shown (a stage or status
+    // moved since is 409). Before, the line said to press 取消 first, which
+    // threw away what was typed; 显示最新内容 draws the case with the form
+    // and its text kept (or the text read-only, where the move is gone)
+    if (ui.box.querySelector('#show-latest')) return;
+    const latest = el('button', { type: 'button', class: 'btn btn-small', id: 'show-latest' }, '显示最新内容');
+    latest.addEventListener('click', () => busy(latest, async () => {
+      if (await reloadCase()) {
+        msg(ui.box, text + '，下面已是现在的内容，您写的内容还在，请重新核对后再操作。');
+      }
+    }));
+    ui.box.replaceChildren(el('p', { class: 'msg-error' },
+      text + '：上面显示的还是变动前的内容。请点“显示最新内容”核对后再操作，您写的内容会保留。'), latest);
     return;
   }
   // typing in a form of the pane (这一步有误's note): a redraw would cut an

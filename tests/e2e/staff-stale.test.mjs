@@ -61,7 +61,13 @@ describe('a case moved by a colleague while it is on show', () => {
       assert.match(await pane.locator('.case-msg').innerText(), /有了变动/);
     }, { timeout: 12_000 });
     assert.equal(await page.inputValue('#return-reason'), '地址不全', 'the typed reason is kept');
-    await page.keyboard.press('Escape');
+    // the case as it is now, the form and the reason with it (12-07: the
+    // line said to press 取消 first, which threw the reason away)
+    await pane.getByRole('button', { name: '显示最新内容' }).click();
+    await pane.locator('.answers', { hasText: '张晓丽' }).waitFor();
+    assert.equal(await page.inputValue('#return-reason'), '地址不全', 'the reason kept over the redraw');
+    assert.match(await pane.locator('.case-msg').innerText(), /您写的内容还在/);
+    await page.locator('#return-reason').press('Escape');
     two.kp.assertClean('staff page');
   });
 
