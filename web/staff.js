@@ -1039,11 +1039,16 @@ function showCase(v, { keepFocus = false } = {}) {
   ui.kept = kept;
   document.querySelectorAll('#queue tr[data-id]').forEach((tr) =>
     tr.classList.toggle('is-open', tr.dataset.id === v.id));
+  const [sx, sy] = [window.scrollX, window.scrollY];
   const typing = draftsBack(back, v);
   if (typing && (!keepFocus || hadFocus)) typing.focus({ preventScroll: true });
   else if (!keepFocus || hadFocus) heading.focus();
-  // reopened forms took the focus, which was outside the case
-  else if (a && a.isConnected && document.activeElement !== a) a.focus({ preventScroll: true });
+  else if (a && a.isConnected && document.activeElement !== a) {
+    // reopened forms took the focus, and scrolled to them, from where the
+    // staffer was outside the case
+    a.focus({ preventScroll: true });
+    window.scrollTo(sx, sy);
+  }
 }
 
 // ---- what was typed, kept across a redraw of the case ----
