@@ -217,13 +217,23 @@ async function start() {
     form, error, status, results);
   print.addEventListener('click', () => window.print());
 
+  // The load asked for last: an earlier one's answer, back after it, drew
+  // the day asked before under the one asked now.
+  let loads = 0;
   async function load() {
+    const mine = ++loads;
     error.textContent = '';
     status.textContent = '正在统计……';
-    const qs = date.value ? `?date=${encodeURIComponent(date.value)}` : '';
+    const asked = date.value;
+    const qs = asked ? `?date=${encodeURIComponent(asked)}` : '';
     try {
       const { body: data } = await api(`/api/v1/admin/report${qs}`);
-      date.value = data.date;
+      if (mine !== loads) return;
+      // the day the answer is of, unless the admin has put another in the
+      // box meanwhile or is typing one (a date half typed reads as ''):
+      // the page's first load (today) set the box back under a date chosen
+      // while it ran, and 查询 then asked for today
+      if (date.value === asked && document.activeElement !== date) date.value = data.date;
       title.textContent = `日报 ${data.date}`;
       history.replaceState(null, '', `/admin/report?date=${data.date}`);
       csv.href = `/api/v1/admin/report?date=${data.date}&format=csv`;
@@ -233,11 +243,13 @@ async function start() {
         try {
           owed = (await api('/api/v1/staff/corrections?all=1')).body.corrections;
         } catch { /* the figures stand without the names */ }
+        if (mine !== loads) return;
       }
       results.replaceChildren(dayNote(data), usersTable(data),
         el('div', { class: 'report-grid' }, dayTable(data), ratingsTable(data)), lateTable(data),
         owedTable(data, owed));
     } catch (err) {
+      if (mine !== loads) return;
       status.textContent = '';
       results.replaceChildren();
       // the CSV was of the day shown before, not of the date now in the box

@@ -247,15 +247,25 @@ async function start() {
     proc.append(el('option', { value: id }, title || id));
   }
   const addOptions = (procs) => procs.forEach((p) => ensureOption(p.id, p.title));
+  // The load asked for last (an earlier one's answer, back after it, drew
+  // the range asked before), and the boxes as it read them: a box the admin
+  // changed meanwhile, or is typing in (a date half typed reads as ''),
+  // keeps what they put there. The page's first load set both dates back
+  // under a range typed while it ran, and 查询 then asked for the default.
+  let loads = 0;
+  const untouched = (box, was) => box.value === was && document.activeElement !== box;
   async function load() {
+    const mine = ++loads;
+    const asked = { from: from.value, to: to.value, procedure: proc.value };
     const f = { from: from.value, to: to.value, procedure: proc.value || (procsKnown ? '' : wanted) };
     const qs = queryString(f);
     error.textContent = '';
     status.textContent = '正在统计……';
     try {
       const { body: data } = await api(`/api/v1/admin/stats${qs ? '?' + qs : ''}`);
-      from.value = data.from;
-      to.value = data.to;
+      if (mine !== loads) return;
+      if (untouched(from, asked.from)) from.value = data.from;
+      if (untouched(to, asked.to)) to.value = data.to;
       if (!procsKnown && !f.procedure) {
         addOptions(data.procedures);
         procsKnown = true;
@@ -268,11 +278,12 @@ async function start() {
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;   // else: the list comes with the next query
         }
+        if (mine !== loads) return;
       }
       if (f.procedure) {
         const p = data.procedures[0];
         ensureOption(f.procedure, p && `${p.title}${p.live ? '' : '（已停办）'}`);
-        proc.value = f.procedure;
+        if (untouched(proc, asked.procedure)) proc.value = f.procedure;
       }
       // what was asked for, not what the list happens to hold
       const shown = { from: data.from, to: data.to, procedure: f.procedure };
@@ -300,6 +311,7 @@ async function start() {
           ...busy.map((p) => detail(p, busy.length === 1)),
         ] : [el('p', { class: 'hint' }, '这段时间没有办事记录。')]));
     } catch (err) {
+      if (mine !== loads) return;
       // never left on "正在统计……", whatever went wrong (an answer the page
       // cannot read, too); nor the figures and CSV of the range asked
       // before, under the dates of the one that failed

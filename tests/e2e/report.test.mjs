@@ -249,6 +249,33 @@ describe('the day\'s report page', () => {
     await shot(page, 'report-02-empty');
   });
 
+  // The page's first load (today) set the box back to today under a day
+  // the admin had picked while it ran, and 查询 then asked for today again
+  // (the class of CI's 12-07 flake: a page writing an input after an await).
+  // The first answer is held while the admin picks a day.
+  it('a day picked while the report loads stays in the box', async () => {
+    let release;
+    const held = new Promise((r) => { release = r; });
+    const rep = (u) => u.pathname === '/api/v1/admin/report' && !u.searchParams.has('format');
+    await page.route(rep, async (r) => { await held; await r.continue(); });
+    try {
+      await page.goto(`${h.url}/admin/report`);
+      await page.locator('#date').waitFor();
+      await page.locator('#date').fill('2026-01-01');
+      release();
+      // today's answer drawn (its owed cases come last)
+      await page.locator('#owed-cases').waitFor();
+      assert.equal((await page.locator('#main h1').innerText()).trim(), `日报 ${today()}`);
+      assert.equal(await page.locator('#date').inputValue(), '2026-01-01', 'the day picked is still in the box');
+      await page.locator('form.filters button[type=submit]').click();
+      await poll(async () => assert.match(await page.locator('#users').innerText(), /这一天没有工作人员办件记录/));
+      assert.equal((await page.locator('#main h1').innerText()).trim(), '日报 2026-01-01');
+    } finally {
+      release();
+      await page.unroute(rep);
+    }
+  });
+
   it('the statistics page shows the on-time rate and the working days per stage', async () => {
     await page.goto(`${h.url}/admin/stats`);
     const row = page.locator('table.stats tbody tr', { hasText: '居住登记' });
