@@ -95,11 +95,16 @@ async function find() {
     l = (await api('/api/v1/staff/web-cases/search', { method: 'POST', body: { number } })).body;
   } catch (err) {
     say(ui.msg, errorText(err, '没有查找成功，请稍后再试'));
-    ui.q.select();
+    // the number sent, selected to be typed over; one the staffer has
+    // changed meanwhile is theirs to go on typing (selected, the next key
+    // replaced it)
+    if (ui.q.value.trim() === number) ui.q.select();
     return;
   }
-  // the number is the resident's: not left on the screen once used
-  ui.q.value = '';
+  // the number is the resident's: not left on the screen once used. A
+  // number typed in the box while the search ran (the next caller's) is
+  // not that one, and stays: emptied, what the staffer had typed went.
+  if (ui.q.value.trim() === number) ui.q.value = '';
   ui.body.replaceChildren(...l.cases.map((c) => el('tr', { 'data-id': c.id },
     el('td', {}, c.title),
     el('td', {}, ui.badge(c.status)),

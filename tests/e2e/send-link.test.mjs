@@ -169,6 +169,57 @@ describe('a lost web link, texted again at the resident\'s call', () => {
     staff.assertClean('staff page, 窗口接办');
   });
 
+  // The search's answer emptied the box (the caller's number is not left
+  // on the screen) under the staffer who had begun the next number in it,
+  // and a failed search selected the box's text, so that the next key
+  // replaced what they were typing (the class of CI's 12-07 flake: a page
+  // writing an input after an await). Each search is held while typing.
+  it('a number typed while a search answers stays in the box', async () => {
+    const page = staff.page;
+    const card = page.locator('#link-find-card');
+    const box = page.locator('#link-find-q');
+    const searching = card.locator('button[type=submit][aria-busy="true"]');
+    const idle = card.locator('button[type=submit]:not([aria-busy])');
+    const search = '**/api/v1/staff/web-cases/search';
+    let release;
+    let held = new Promise((r) => { release = r; });
+    await page.route(search, async (r) => { await held; await r.continue(); });
+    try {
+      await box.fill(MOBILE);
+      await card.getByRole('button', { name: '查找' }).click();
+      await searching.waitFor();
+      await box.fill('139');
+      release();
+      await idle.waitFor();
+      assert.match(await page.locator('#link-find-msg').innerText(), /找到 \d+ 件网上办件/);
+      assert.equal(await box.inputValue(), '139', 'the next number, typed while the search ran, is kept');
+    } finally {
+      release();
+      await page.unroute(search);
+    }
+    held = new Promise((r) => { release = r; });
+    await page.route(search, async (r) => {
+      await held;
+      await r.fulfill({ status: 429, contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'too_many', message: '查找太频繁，请稍后再试' } }) });
+    });
+    try {
+      await card.getByRole('button', { name: '查找' }).click();
+      await searching.waitFor();
+      await box.press('End');
+      await page.keyboard.type('0013');
+      release();
+      await idle.waitFor();
+      assert.match(await page.locator('#link-find-msg').innerText(), /查找太频繁/);
+      await page.keyboard.type('9000');
+      assert.equal(await box.inputValue(), '13900139000', 'typing goes on where it was');
+    } finally {
+      release();
+      await page.unroute(search);
+    }
+    staff.assertClean('staff page, a search under typing');
+  });
+
   it('the text\'s link opens the case on the resident\'s phone', async () => {
     const [kind, phone, text] = texts().find((l) => l.startsWith('link\t')).split('\t');
     assert.equal(kind, 'link');
