@@ -360,6 +360,7 @@ export async function triageScreen(qid, endIndex) {
     if (!a || a.goto || a.procedure) { go('#/triage/' + encodeURIComponent(qid), { replace: true }); return; }
     // a referral ending: the office's card under the answer
     const office = a.office ? (await loadOffices()).find(o => o.id === a.office) : null;
+    if (!live()) return;
     show([
       el('p', { class: 'kicker' }, t('triageKicker')),
       el('h1', {}, t('triageEndTitle')),

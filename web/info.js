@@ -4,7 +4,7 @@
 // those modules imports the other.
 
 import { t } from './i18n.js';
-import { el, zh, show, button, backButton } from './core.js';
+import { el, zh, show, button, backButton, liveRoute } from './core.js';
 import { fetchPage } from './api.js';
 
 const FACTS = ['time_limit', 'fee', 'location', 'hours', 'phone', 'responsible', 'audience', 'basis'];
@@ -23,7 +23,11 @@ export function factsList(meta, keys = FACTS) {
 // shown inside the kiosk; 打印 prints just the sheet (print.css).
 
 export async function printPreview(path, kicker) {
+  // a sheet that came back after the resident went on (返回, 首页) drew
+  // over the screen they went to, a form being filled among them
+  const live = liveRoute();
   const html = await fetchPage(path);
+  if (!live()) return;
   const doc = new DOMParser().parseFromString(html, 'text/html');
   const sheet = el('div', { class: 'print-doc', lang: 'zh-CN' });
   for (const n of [...doc.body.childNodes]) {

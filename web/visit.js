@@ -8,7 +8,7 @@
 // this module must not import it back.
 
 import { t, getLang } from './i18n.js';
-import { el, show, go, button, busy, hooks, friendly, KIOSK } from './core.js';
+import { el, show, go, button, busy, hooks, friendly, KIOSK, liveRoute } from './core.js';
 import { api, ApiError } from './api.js';
 import { renderField, fieldTarget } from './fields.js';
 import { caseLinkBox, dateWords } from './online.js';
@@ -59,6 +59,10 @@ function answered(c, pred) {
 // focusSummary, alertBox, caseProblem} from case.js.
 export async function visitScreen(c, kit) {
   if (!visitOffered(c)) { go(kit.caseHash(c, 'review'), { replace: true }); return; }
+  // the days' answer, back after the resident went on (上一步 from the
+  // review, 首页), drew this form over the screen they went to: a step
+  // being filled in, or home with its search box
+  const live = liveRoute();
   // the days a visitor comes: working days of the hall's calendar, so an
   // elder is never booked for a Sunday or a holiday nobody works; in a year
   // the calendar has no dates of yet, a holiday may be among them, and the
@@ -71,6 +75,7 @@ export async function visitScreen(c, kit) {
     } catch {
       c.visitDays = null;
     }
+    if (!live()) return;
   }
   const fields = FIELDS(c.visitDays);
   const d = c.visitDraft || (c.visitDraft = {
