@@ -1174,7 +1174,7 @@ async function route() {
   }
   shownHash = h;
   editor = null;
-  viewSeq++;
+  const mine = ++viewSeq;
   const [path, query] = h.replace(/^#/, '').split('?');
   // the editor and the new-file form put the focus where typing goes
   if (path === '/edit') {
@@ -1183,7 +1183,10 @@ async function route() {
     await newView();
   } else {
     await listView();
-    main.focus({ preventScroll: true });
+    // while the list is still the view: a list that answered after the
+    // editor was opened took the focus from its text box, and the admin's
+    // next keys went nowhere
+    if (!stale(mine)) main.focus({ preventScroll: true });
   }
 }
 

@@ -125,6 +125,9 @@ describe('editing a procedure in the admin console', () => {
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await src().isVisible(), true, 'the editor is still on show');
       assert.equal(await page.locator('table.proc-table').count(), 0, 'no list drawn over it');
+      // nor did its end take the focus from the text box (r17, 12-07)
+      assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'src',
+        'the text box keeps the focus');
     } finally {
       release();
       await page.unroute('**/api/v1/admin/procedures');
