@@ -141,6 +141,14 @@ function render(l, refresh = false) {
   if (refresh && active && active.tagName === 'TEXTAREA' && ui.card.contains(active)) return;
   const typed = [...ui.card.querySelectorAll('textarea.followup-text')].filter((t) => t.value)
     .map((t) => [t.id, t.value]);
+  // A result's answer redraws the list whatever has the focus: a staffer
+  // who had gone on to the next call-back's note while it was recorded
+  // lost the focus with the old box (on the phone, the keyboard closed and
+  // the next keys went nowhere; at the desk the caret jumped to the end).
+  // That box, when it is still listed, takes the focus back, the caret
+  // where it was.
+  const typing = active && active.tagName === 'TEXTAREA' && ui.card.contains(active)
+    ? { id: active.id, start: active.selectionStart, end: active.selectionEnd, dir: active.selectionDirection } : null;
   if (onPhone()) {
     // the poll asks every few seconds: a list unchanged is left as it is,
     // so a tap on the phone never lands on a row being replaced
@@ -150,7 +158,7 @@ function render(l, refresh = false) {
     if (ui.body.childElementCount) ui.body.replaceChildren();
     ui.list.replaceChildren(...(l.followups.length ? l.followups.map(phoneItem)
       : [el('li', { class: 'hint' }, '现在没有要回访的居民')]));
-    restore(typed);
+    restore(typed, typing);
     return;
   }
   ui.drawnPhone = null;
@@ -164,15 +172,20 @@ function render(l, refresh = false) {
   el('td', {}, caseButton(ui.open, f.case, f.ticket, f.title || f.procedure)),
   el('td', {}, f.title || f.procedure),
   el('td', {}, result(f)))), '现在没有要回访的居民');
-  restore(typed);
+  restore(typed, typing);
 }
 
-// text typed into a box goes back into the same call-back's new box
-function restore(typed) {
+// text typed into a box goes back into the same call-back's new box, and
+// the box being typed in (typing: its id and selection) gets the focus
+function restore(typed, typing = null) {
   for (const [id, value] of typed) {
     const box = document.getElementById(id);
     if (box && ui.card.contains(box)) box.value = value;
   }
+  const box = typing && document.getElementById(typing.id);
+  if (!box || !ui.card.contains(box)) return;
+  if (document.activeElement !== box) box.focus({ preventScroll: true });
+  box.setSelectionRange(typing.start, typing.end, typing.dir);
 }
 
 function record(f, r, note) {

@@ -194,6 +194,29 @@ describe('回访 on the staff page', () => {
       assert.match(await p.locator('#followup-note').innerText(), /第 1 次联系不上，回访没有结束/);
       assert.match(await p.locator('#followup-h').innerText(), /改天再打 1/);
       assert.deepEqual(await axeSerious(p), []);
+
+      // A result recorded while the staffer has gone on to the next
+      // call-back's note: the list drawn again took the focus, and the
+      // phone's keyboard, with the old box, and the next keys went nowhere
+      // (r17, 12-07). The result's answer is held while typing.
+      const other = p.locator('#followup-list li.followup-row', { hasText: cases[2].ticket }).locator('textarea.followup-text');
+      const recorded = (u) => u.pathname === `/api/v1/staff/followups/${f.id}`;
+      let release;
+      const held = new Promise((r) => { release = r; });
+      await p.route(recorded, async (r) => { await held; await r.continue(); });
+      try {
+        await row.locator('textarea.followup-text').fill('已回电致歉');
+        await row.getByRole('button', { name: /^满意/ }).click();
+        await other.click();
+        await p.keyboard.type('今天');
+        release();
+        await p.locator('#followup-list li.followup-row.is-done', { hasText: cases[0].ticket }).waitFor();
+        await p.keyboard.type('下午');
+        assert.equal(await other.inputValue(), '今天下午', 'the next note goes on where it was typed');
+      } finally {
+        release();
+        await p.unroute(recorded);
+      }
       phone.assertClean('phone call-backs');
     } finally {
       await phone.close();
