@@ -9,7 +9,7 @@
 // procedures with unread updates, each readable in place. The server
 // keeps what each staffer confirmed (docs/http-api.md "What changed in a
 // procedure"): the first look at a procedure is their baseline.
-import { el, busy } from './core.js';
+import { el, busy, focusMark } from './core.js';
 import { api } from './api.js';
 import { errorText } from './auth.js';
 
@@ -63,6 +63,7 @@ function noticeView(c, done, said = null) {
     el('div', { class: 'btn-row' }, btn));
   btn.addEventListener('click', () => busy(btn, async () => {
     err.replaceChildren();
+    const free = focusMark(box);
     try {
       await api(`/api/v1/staff/procedures/${enc(c.id)}/changes/read`, { method: 'POST', body: { hash: c.hash } });
     } catch (x) {
@@ -80,7 +81,7 @@ function noticeView(c, done, said = null) {
           const said = el('p', { class: 'msg-warn', tabindex: '-1' },
             '本事项刚刚又更新了：上面是到最新版本为止的变化，读完再点“我已阅读”。');
           box.replaceWith(noticeView(r.body, done, said));
-          said.focus(); // the button pressed is gone with the old notice
+          if (free()) said.focus(); // the button pressed is gone with the old notice
           return;
         }
         // nothing left to read (confirmed in another tab, or the newer
@@ -91,10 +92,11 @@ function noticeView(c, done, said = null) {
       }
     }
     const ok = el('p', { class: 'msg-ok', role: 'status', tabindex: '-1' }, `已确认阅读“${c.title}”的更新。`);
+    const moved = !free();
     box.replaceWith(ok);
-    ok.focus();
+    if (!moved) ok.focus();
     if (done) done();
-    for (const f of confirmedHooks) f(c.id, c.title);
+    for (const f of confirmedHooks) f(c.id, c.title, ok);
   }));
   return box;
 }
@@ -129,8 +131,9 @@ export function changesCard() {
   ui.body = el('div', { id: 'changes-list' });
   // the card's own 我已阅读 redraws the list: it then says what was
   // confirmed and takes the focus, which was in the item that went (a UI
-  // review); one confirmed in the case view keeps the focus there
-  confirmedHooks.push((id, title) => refreshChanges(ui.body.contains(document.activeElement)
+  // review), unless the staffer has put it elsewhere by then; one
+  // confirmed in the case view keeps the focus there
+  confirmedHooks.push((id, title, ok) => refreshChanges(ui.body.contains(ok)
     ? `已确认阅读“${title}”的更新。` : ''));
   return el('section', { class: 'card', id: 'changes-card', 'aria-labelledby': 'changes-h' },
     el('h2', { id: 'changes-h' }, '事项更新 ', ui.count),
@@ -140,6 +143,10 @@ export function changesCard() {
 
 export async function refreshChanges(done = '') {
   if (!ui.body) return;
+  // the message takes the focus only where nobody has put it since the
+  // press: a staffer typing a ticket in 打开办件 by the time the list
+  // answered had it taken from them
+  const free = focusMark(ui.body);
   let list;
   try {
     list = (await api('/api/v1/staff/changes')).body.procedures;
@@ -149,6 +156,7 @@ export async function refreshChanges(done = '') {
   }
   ui.count.textContent = list.length ? `（${list.length} 个事项有更新）` : '（没有未读的更新）';
   const said = done ? el('p', { class: 'msg-ok', role: 'status', tabindex: '-1' }, done) : null;
+  const canFocus = free();
   ui.body.replaceChildren(said || '', list.length ? el('ul', { class: 'changes-items' }, list.map((p) => {
     const slot = el('div');
     const open = el('button', { type: 'button', class: 'btn btn-small', 'aria-expanded': 'false',
@@ -160,5 +168,5 @@ export async function refreshChanges(done = '') {
     });
     return el('li', { 'data-id': p.id }, el('span', {}, `${p.title}（${day(p.since)}更新）`), ' ', open, slot);
   })) : el('p', { class: 'hint' }, '您已读过所有事项的最新版本。'));
-  if (said) said.focus();
+  if (said && canFocus) said.focus();
 }

@@ -90,6 +90,22 @@ export function closable(form, close) {
   return form;
 }
 
+// Taken before an await, the answer to whether the page may still move
+// the focus once it has come: true while nobody has put it anywhere since
+// (it is where it was, on the body, where a busy button's disabling or a
+// redraw leaves it, or inside scope, the part that asked). A message or a
+// box that took the focus after the answer took it from a staffer who had
+// gone on meanwhile to type a ticket in 打开办件, whose next keys went into
+// the wrong box or nowhere (r17, 2026-12-07, the class of CI's admin
+// editor flake).
+export function focusMark(scope = null) {
+  const was = document.activeElement;
+  return () => {
+    const a = document.activeElement;
+    return !a || a === document.body || a === document.documentElement || a === was || (!!scope && scope.contains(a));
+  };
+}
+
 // Draws a table's rows anew and keeps the keyboard's focus in it. The
 // staff page draws its lists again every 5 s: a focused ticket button went
 // with its old row and the focus fell to the page's body, so a staffer

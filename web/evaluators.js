@@ -5,7 +5,7 @@
 // tablet. 换新地址 makes a new key (the tablet with the old one stops at
 // once and says to ask staff), 停用 removes it; 在本设备打开 logs out and
 // turns the device showing the page into that window's evaluator.
-import { el, busy } from './core.js';
+import { el, busy, focusMark } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { offerNewerBuild } from './fresh.js';
@@ -26,11 +26,14 @@ function say(text, cls = 'msg-ok') {
 }
 
 async function make(window, button) {
+  const free = focusMark(button);
   try {
     const k = (await busy(button, () => api('/api/v1/admin/rate-keys', { method: 'POST', body: { window } }))).body;
     await load();
     say(`${windowName(k.window)}的新地址已经生成：请在这个窗口的评价器上打开它。旧地址（如果有）已经停用。`);
-    $(`addr-${k.window}`)?.focus();
+    // to the new address, unless the admin has gone on meanwhile (the
+    // next window's number in 窗口号)
+    if (free()) $(`addr-${k.window}`)?.focus();
   } catch (x) {
     say(errorText(x), 'msg-error');
   }
@@ -38,13 +41,15 @@ async function make(window, button) {
 
 async function remove(k, button) {
   if (!confirm(`停用${windowName(k.window)}的评价器地址？停用后这台评价器不能再评价，直到重新生成地址。`)) return;
+  const free = focusMark(button);
   try {
     await busy(button, () => api('/api/v1/admin/rate-keys/remove', { method: 'POST', body: { window: k.window } }));
     await load();
     say(`${windowName(k.window)}的评价器地址已经停用。`);
     // the row went with its button: the focus would fall to the page's
-    // start, and a keyboard user tab through the header again
-    $('new-window').focus();
+    // start, and a keyboard user tab through the header again (not taken
+    // from where the admin has put it meanwhile)
+    if (free()) $('new-window').focus();
   } catch (x) {
     say(errorText(x), 'msg-error');
   }

@@ -5,7 +5,7 @@
 // admin console: a procedure's open reports (step, kind, note, who, when),
 // each with 已处理 and an optional reply.
 
-import { el, busy, stepLabel, closable } from './core.js';
+import { el, busy, stepLabel, closable, focusMark } from './core.js';
 import { api } from './api.js';
 import { errorText } from './auth.js';
 
@@ -70,12 +70,13 @@ function reportForm({ procedure, hash, step, label }, closed) {
     const kind = form.querySelector('input[type=radio]:checked').value;
     busy(form.querySelector('[type=submit]'), async () => {
       err.replaceChildren();
+      const free = focusMark(form);
       try {
         await api(`/api/v1/staff/procedures/${enc(procedure)}/reports`,
           { method: 'POST', body: { hash, step, kind, note: note.value } });
       } catch (x) {
         err.textContent = errorText(x);
-        note.focus();
+        if (free()) note.focus();
         return;
       }
       form.remove();
@@ -118,6 +119,7 @@ function reportItem(p, r, onDealt) {
     el('div', { class: 'spreport-deal' },
       el('label', { for: reply.id }, '答复（可不填）'), reply, btn, err));
   btn.addEventListener('click', () => busy(btn, async () => {
+    const free = focusMark(li);
     let dealt;
     try {
       dealt = (await api(`/api/v1/admin/reports/${enc(r.id)}/dealt`, { method: 'POST', body: { reply: reply.value } })).body;
@@ -127,8 +129,11 @@ function reportItem(p, r, onDealt) {
     }
     const note = el('p', { class: 'msg-ok', role: 'status', tabindex: '-1' },
       `已处理：第 ${r.step + 1} 步的反馈${dealt.reply ? `（答复：${dealt.reply}）` : ''}`);
+    // the focus, which went with the button, unless the admin has put it
+    // elsewhere meanwhile (the next report's reply)
+    const back = free();
     li.replaceChildren(note);
-    note.focus();
+    if (back) note.focus();
     onDealt(dealt);
   }));
   return li;

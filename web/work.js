@@ -5,7 +5,7 @@
 // every stage's due date, who passed it and when, and the moves along it
 // (pass with a note, complete, hand out, reject with a reason, assign).
 
-import { el, busy, closable, redrawRows } from './core.js';
+import { el, busy, closable, redrawRows, focusMark } from './core.js';
 import { api, serverNow } from './api.js';
 import { currentSession, errorText } from './auth.js';
 
@@ -271,6 +271,7 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
       return;
     }
     busy(form.querySelector('[type=submit]'), async () => {
+      const free = focusMark(form);
       let moved;
       try {
         moved = (await api(post.path, { method: 'POST', body: post.body(input ? input.value : '') })).body;
@@ -279,7 +280,8 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
         // message (a reason with its legal basis is not retyped from memory)
         if (failed && movedOn(x)) { await failed(x, input && !choices ? input.value.trim() : ''); return; }
         err.textContent = errorText(x);
-        if (input) input.focus();
+        // back to the box unless the staffer has gone on elsewhere by then
+        if (input && free()) input.focus();
         return;
       }
       await after(moved);

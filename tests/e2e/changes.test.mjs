@@ -166,6 +166,43 @@ describe('本事项已更新 in the staff case view', () => {
     await page.locator('#changes-list .msg-ok', { hasText: /^已确认阅读/ }).waitFor();
     assert.equal((await changes()).changed, false);
   });
+
+  // The card's 我已阅读 gives its message the focus once the list drawn
+  // again answers: a staffer who had gone on meanwhile to type in another
+  // box (here 本窗口号; a note, a reason) had the focus taken from it, and
+  // the next keys went to the ticket box, where the page sends what is
+  // typed outside a box (the class of CI's 12-07 flake: a page moving the
+  // focus after an await). The list's answer is held while typing.
+  it('confirmed in the card while another box is typed in: that box keeps the focus', async () => {
+    const file = path.join(h.tree, REL);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('照片 5 张', '照片 6 张'));
+    await poll(async () => assert.equal((await changes()).changed, true), { timeout: 8000 });
+    await page.reload();
+    const item = page.locator('#changes-list li', { hasText: '劳动' });
+    await item.getByRole('button', { name: /看看改了什么/ }).click();
+    await item.locator('.diff-add', { hasText: '照片 6 张' }).waitFor();
+    const list = (u) => u.pathname === '/api/v1/staff/changes';
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(list, async (r) => { await held; await r.continue(); });
+    try {
+      await item.getByRole('button', { name: '我已阅读' }).click();
+      // confirmed (the item says so); the list drawn again is held
+      await item.locator('.msg-ok', { hasText: /^已确认阅读/ }).waitFor();
+      await page.locator('#window-no').fill('');
+      await page.keyboard.type('1');
+      release();
+      // the list drawn again, with its message (a child of the list)
+      await page.locator('#changes-list > .msg-ok', { hasText: /^已确认阅读/ }).waitFor();
+      await page.keyboard.type('2');
+      assert.equal(await page.locator('#window-no').inputValue(), '12', 'typed on in the same box');
+      assert.equal(await page.locator('#case-key').inputValue(), '', 'nothing went to the ticket box');
+    } finally {
+      release();
+      await page.unroute(list);
+    }
+    assert.equal((await changes()).changed, false);
+  });
 });
 
 // A case of an item that was withdrawn (its file deleted: 停办) is still
