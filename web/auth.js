@@ -106,8 +106,11 @@ function showLogin(container, locked = false) {
           return;
         }
         if (data) {
-          err.textContent = `这个账号是${ROLE_TEXT[data.role] || data.role}，不能使用本页面。`;
+          // logged out before it is said: said first, the box was emptied
+          // and the focus moved a request later, under someone already
+          // typing another name (or a test's fill waiting for the words)
           await api('/api/v1/logout', { method: 'POST', session: false }).catch(() => {});
+          err.textContent = `这个账号是${ROLE_TEXT[data.role] || data.role}，不能使用本页面。`;
         }
         pass.value = '';
         pass.focus();
