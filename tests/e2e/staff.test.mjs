@@ -480,6 +480,10 @@ describe('the staff window', () => {
     // the earliest waiting is a; calling it shows the note, opening b clears it
     await page.click('#call-next');
     await page.locator('#call-msg', { hasText: `请 ${a.ticket} 号到窗口` }).waitFor();
+    // the call's case opens after its note, and empties the ticket box as
+    // it does: b's ticket filled before that was wiped, and Enter opened
+    // nothing (r17, 12-07). Typed once the called case is on show.
+    await pane().locator('#case-h', { hasText: a.ticket }).waitFor();
     await page.fill('#case-key', b.ticket);
     await page.keyboard.press('Enter');
     await pane().locator('#case-h', { hasText: b.ticket }).waitFor();
