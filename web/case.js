@@ -502,6 +502,10 @@ function conditionsScreen(c, missing = c.condMissing || []) {
     const miss = conds.map((x, i) => i).filter(i => c.conditions[i] === undefined);
     c.condMissing = miss;
     if (miss.length) { conditionsScreen(c, miss); focusSummary(); return; }
+    // as a step's 下一步: not taken on, nor drawn over, from a screen the
+    // resident went to while the answers were sent
+    const here = location.hash;
+    const gone = () => location.hash !== here;
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
     try {
       await busy(nextBtn, async () => {
@@ -510,6 +514,7 @@ function conditionsScreen(c, missing = c.condMissing || []) {
         });
         c.conditionsConfirmed = true;
         if (typeof body.step === 'number') c.step = body.step;
+        if (gone()) return;
         // forward from the conditions is always the first step (a resident
         // who came back to them walks through the answers again)
         const first = c.applicable.length ? c.applicable[0] : firstUndone(c);
@@ -526,9 +531,12 @@ function conditionsScreen(c, missing = c.condMissing || []) {
           c.unmetFirst = conditionItems(c.unmet.map(i => c.proc.conditions[i]).filter(x => x),
             (await api('/api/v1/procedures')).body.procedures, c.proc.id);
         } catch { /* the screen's other ways stay */ }
+        // stopped: any screen of the case leads there (caseScreen)
+        if (gone()) return;
         go(caseHash(c, 'unmet'), { replace: true });
         return;
       }
+      if (gone()) return;
       if (await caseProblem(c, err)) return;
       const a = alertBox(wt('errSubmitKept', { msg: friendlyShort(err), ask: askLine(c) }), submit);
       slot.replaceChildren(a);
@@ -779,6 +787,12 @@ function stepScreen(c, n) {
 
   async function send() {
     const body = answers();
+    // the screen the answer is for: a resident who went elsewhere while it
+    // was sent (the phone's back button on a slow network, 上一步) was
+    // taken on to the next step, or had this step drawn again over the one
+    // they were filling in
+    const here = location.hash;
+    const gone = () => location.hash !== here;
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
     try {
       await busy(nextBtn, async () => {
@@ -792,6 +806,7 @@ function stepScreen(c, n) {
         // the step's own answer is enough to go on; the server's answers on
         // hand are then a step old (the review trusts them only when fresh)
         try { await refreshCase(c); } catch { c.valuesStale = true; }
+        if (gone()) return;
         const undone = firstUndone(c);
         let target;
         if (c.reviewMode) target = undone;
@@ -810,10 +825,14 @@ function stepScreen(c, n) {
         };
         // only papers missing, every answer good: 材料没带齐? is offered
         c.errors[n].papersOnly = !Object.keys(c.errors[n].fields).length && c.errors[n].checklist.length > 0;
+        // said when the resident comes back to the step, not drawn over
+        // the screen they went to
+        if (gone()) return;
         stepScreen(c, n);
         focusSummary();
         return;
       }
+      if (gone()) return;
       if (await caseProblem(c, err)) return;
       const a = alertBox(wt('errSubmitKept', { msg: friendlyShort(err), ask: askLine(c) }), send);
       slot.replaceChildren(a);

@@ -109,6 +109,10 @@ export async function visitScreen(c, kit) {
   async function send() {
     const visit = {};
     for (const k of MEMBERS) visit[k] = reads[k]() ?? '';
+    // a refusal is drawn only on this form: the resident who went back
+    // meanwhile (上一步, the phone's back button) finds it on their return.
+    // A request made goes to its confirmation wherever they are.
+    const here = location.hash;
     try {
       await busy(sendBtn, async () => {
         const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST', body: { visit } });
@@ -122,10 +126,12 @@ export async function visitScreen(c, kit) {
       if (err instanceof ApiError && err.status === 422 && err.body && err.body.fields) {
         c.visitErrors = err.body.fields;
         c.visitCodes = err.body.field_codes || {};
+        if (location.hash !== here) return;
         visitScreen(c, kit);
         kit.focusSummary();
         return;
       }
+      if (location.hash !== here) return;
       if (await kit.caseProblem(c, err)) return;
       const a = kit.alertBox(friendly(err), send);
       slot.replaceChildren(a);
