@@ -7,7 +7,7 @@
 // card, the call-backs (followup.js, drawn as rows as these are) and the
 // case: staff.js sets the layout.
 
-import { el, busy, closable } from './core.js';
+import { el, busy, closable, focusMark } from './core.js';
 import { api, serverNow } from './api.js';
 import { errorText } from './auth.js';
 import { who, dueText, refreshWork, papersAdvice } from './work.js';
@@ -288,6 +288,9 @@ export function bookVisitForm(v, box, done) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
+      // the first box refused takes the focus, unless the staffer has gone
+      // on elsewhere meanwhile (focusMark)
+      const free = focusMark(form);
       await offered;
       for (const k of Object.keys(boxes)) { errs[k].textContent = ''; boxes[k].removeAttribute('aria-invalid'); }
       say.textContent = '';
@@ -303,7 +306,7 @@ export function bookVisitForm(v, box, done) {
           boxes[k].setAttribute('aria-invalid', 'true');
         }
         say.textContent = bad ? (y.serverMessage || errorText(y)) : errorText(y);
-        form.querySelector('[aria-invalid="true"]')?.focus();
+        if (free()) form.querySelector('[aria-invalid="true"]')?.focus();
         return;
       }
       done(booked, `已预约 ${booked.visit.date} ${booked.visit.slot} 上门补正，B岗在这一天的上门列表里能看到。`);
