@@ -884,6 +884,11 @@ async function editorView(params) {
       return;
     }
     clearTimeout(st.timer);
+    // a check still on its way is of an earlier text (the one loaded, or
+    // typed before): its answer drew 没有发现问题 over the errors this
+    // save's 422 shows (a loaded machine, 12-07). The save's answer draws
+    // the checks, or runs them again
+    st.seq++;
     msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
     const asEditorial = !st.isNew && !st.special && editorial.checked;
     // 改在用版本: the live text fixed, the waiting one written back as it was
@@ -914,8 +919,10 @@ async function editorView(params) {
           el('p', {}, errorText(err)),
           el('p', {}, '您的修改还在编辑框里：可以先复制出来，重新载入文件后再改。'),
           el('button', { type: 'button', class: 'btn', onClick: reload }, '重新载入文件')));
+        runPreview();
       } else {
         msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(err, '保存没有成功')));
+        runPreview();
       }
       return;
     }

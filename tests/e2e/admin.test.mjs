@@ -197,6 +197,39 @@ describe('editing a procedure in the admin console', () => {
     assert.equal(onDisk(), original);
   });
 
+  // A check of an earlier text still on its way when 保存 is pressed: its
+  // answer drew 没有发现问题 over the errors of the save's 422 (seen on a
+  // loaded machine). The earlier text's check is held here until the
+  // save has answered.
+  it('a check answered after a refused save does not hide its errors', async () => {
+    const item = original.match(/^- \[ \] .+$/m)[0];
+    const broken = original.replace(item, '- [ ] ');
+    const line = lineOf(original, item);
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/api/v1/admin/preview*', async (route) => { await held; await route.continue(); });
+    try {
+      const sent = page.waitForRequest((r) => r.url().includes('/api/v1/admin/preview'));
+      await src().fill(original);
+      await sent;
+      await src().fill(broken);
+      await page.locator('#save').click();
+      await poll(async () => assert.match(await saveMsg().innerText(), /错误.*没有保存/));
+      await poll(async () => assert.match(await checks().innerText(), new RegExp(`第 ${line} 行`)));
+      const answered = page.waitForResponse((r) => r.url().includes('/api/v1/admin/preview'));
+      release();
+      await answered;
+      // the page has read that answer by the end of a request after it
+      await page.evaluate(async () => { await (await fetch('/healthz')).text(); });
+      await page.evaluate(() => new Promise((r) => { requestAnimationFrame(() => r()); }));
+      assert.match(await checks().innerText(), new RegExp(`第 ${line} 行`));
+    } finally {
+      release();
+      await page.unroute('**/api/v1/admin/preview*');
+    }
+    assert.equal(onDisk(), original);
+  });
+
   it('the fixed text saves, and the kiosk shows the change', async () => {
     const fixed = original.replace('# 居住证明\n', '# 居住证明（新版）\n');
     assert.notEqual(fixed, original);
