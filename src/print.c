@@ -297,6 +297,21 @@ char *print_slip_html(const struct case_state *cs, long ahead)
 
 /* ---- the correction notice ------------------------------------------------ */
 
+/* Beside each 到窗口 of a paper made at the home (a receipt taken on, a
+ * notice of a return or a refusal there): its resident is one who cannot
+ * come (上门服务), told to come to the window all the same. The way is a
+ * call to the 咨询电话 the paper lists below it, not a promise of a visit,
+ * which is the hall's to make. */
+#define HOME_CALL "（不方便来的，请打下面的咨询电话联系我们）"
+
+/* The 排队号 of a paper of a case taken on or told at the home, which
+ * never was in the hall's queue ("—" read as a number left out). */
+#define HOME_NO_TICKET "无（上门办理，不取号）"
+
+/* The viewport of a paper also shown on the visitor's phone (its width;
+ * print.css's .screen-page sets the type). */
+#define SCREEN_VIEWPORT "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+
 
 static int print_li(struct strbuf *sb, const char *kind, const char *text)
 {
@@ -396,8 +411,12 @@ static int print_notice_until(struct strbuf *sb, const struct case_state *cs)
                            "或到综合窗口）。</p>\n");
 }
 
-/* who: the staffer as residents read them (accounts_display_of). */
-static char *print_notice(const struct case_state *cs, const char *who)
+/* who: the staffer as residents read them (accounts_display_of). home:
+ * returned at the resident's home (the case waited for the B post: its
+ * returned event's channel is visit), where the visitor has a phone and no
+ * printer: the notice says so, and is laid out for the phone too (as a
+ * receipt taken on there, .screen-page). */
+static char *print_notice(const struct case_state *cs, const char *who, bool home)
 {
     const struct procedure *p = cs->model;
     cJSON *flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
@@ -408,17 +427,23 @@ static char *print_notice(const struct case_state *cs, const char *who)
     int rc = 0;
 
     print_local_time(cs->w.returned_at, when, sizeof when);
-    rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-                           "<title>补正告知单 ");
+    rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    rc |= strbuf_puts(&sb, home ? SCREEN_VIEWPORT : "");
+    rc |= strbuf_puts(&sb, "<title>补正告知单 ");
     rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
     rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
-                           "<body class=\"correction-page\">\n<main class=\"correction\">\n"
-                           "<header><p class=\"issuer\">");
+                           "<body class=\"correction-page");
+    rc |= strbuf_puts(&sb, home ? " screen-page" : "");
+    rc |= strbuf_puts(&sb, "\">\n<main class=\"correction\">\n<header><p class=\"issuer\">");
     rc |= print_hall(&sb);
     rc |= strbuf_puts(&sb, "</p>\n<p class=\"kind\">补正告知单（一次性告知）</p>\n<h1>");
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">");
-    rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "—", cs->ticket ? strlen(cs->ticket) : 3);
+    {
+        const char *t = cs->ticket ? cs->ticket : home ? HOME_NO_TICKET : "—";
+        rc |= strbuf_put_html(&sb, t, strlen(t));
+    }
+    rc |= strbuf_puts(&sb, home ? "</dd>\n<dt>退回方式</dt><dd>上门时退回，在居民家中" : "");
     rc |= strbuf_puts(&sb, "</dd>\n<dt>退回时间</dt><dd>");
     rc |= strbuf_put_html(&sb, when, strlen(when));
     rc |= strbuf_puts(&sb, "</dd>\n<dt>经办人</dt><dd>");
@@ -474,11 +499,18 @@ static char *print_notice(const struct case_state *cs, const char *who)
     rc |= strbuf_puts(&sb, cases_ticket_of_today(cs) ? "（当天排队号不变）"
                            : cs->ticket              ? "（重新提交时会取新的排队号）"
                                                      : "");
-    rc |= strbuf_puts(&sb, "，或直接带本告知单和材料到综合窗口办理。</p>\n");
+    rc |= strbuf_puts(&sb, "，或直接带本告知单和材料到综合窗口办理");
+    rc |= strbuf_puts(&sb, home ? HOME_CALL "。</p>\n" : "。</p>\n");
     rc |= print_notice_until(&sb, cs);
     rc |= strbuf_puts(&sb, "<dl class=\"facts\">\n");
     rc |= print_contacts(&sb, p);
     rc |= strbuf_puts(&sb, "</dl></section>\n");
+    /* on the visitor's phone only (print.css): how the resident keeps
+     * what to correct without the paper */
+    if (home)
+        rc |= strbuf_puts(&sb, "<p class=\"screen-note\" id=\"screen-note\">这份告知单是工作人员在您家中给您看的，"
+                               "请把这一页拍照保存，照着准备要补正的材料。需要纸质告知单的，"
+                               "可以到服务中心综合窗口打印。</p>\n");
     rc |= print_qr_code(&sb, cs->id, "办件二维码，到窗口时请出示");
     rc |= strbuf_puts(&sb, "<footer><p>本告知单一次性列明需要补正的全部内容。"
                            "如有疑问，请向经办人或综合窗口咨询。</p></footer>\n"
@@ -507,22 +539,70 @@ static int print_case_read(struct db *db, const char *id, struct case_state *cs,
     return r;
 }
 
+/* Whether the last event of case id that is what or or_what was made at
+ * the resident's home (its channel visit: relay's refusal, window's
+ * return of a case waiting for the B post), into *home (false without
+ * one: an event of an earlier build said window). Inside a read. 0 or -1. */
+static const char sql_last_at_home[] =
+    "SELECT channel = 'visit' FROM case_events WHERE case_id = ?1 AND what IN (?2, ?3)"
+    " ORDER BY id DESC LIMIT 1";
+
+static int print_last_at_home(struct db *db, const char *id, const char *what, const char *or_what,
+                              bool *home)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_last_at_home);
+    int r, b = SQLITE_OK;
+
+    *home = false;
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, what, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, or_what, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW)
+        *home = sqlite3_column_int(st, 0) == 1;
+    sqlite3_reset(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
+}
+
+/* print_case_read, and in the same read whether the last event what (or
+ * or_what) was made at the home (print_last_at_home). */
+static int print_case_read_home(struct db *db, const char *id, const char *what, const char *or_what,
+                                struct case_state *cs, bool *home, struct refusal *e)
+{
+    int r;
+
+    memset(cs, 0, sizeof *cs);
+    *home = false;
+    if (db_read_begin(db) != 0)
+        return -1;
+    r = cases_load(db, id, cs, e);
+    if (r == 0 && print_last_at_home(db, id, what, or_what, home) != 0)
+        r = -1;
+    if (db_read_end(db) != 0 && r == 0)
+        r = -1;
+    return r;
+}
+
 int print_correction_html(struct db *db, const char *id, char **out, struct refusal *e)
 {
     static const struct refusal not_returned = {REFUSAL_CONFLICT, "not_returned",
                                                 "这件办件没有被退回，没有补正告知单"};
     char who[ACCOUNTS_DISPLAY_BUF];
     struct case_state cs;
+    bool home;
     int r;
 
     *out = NULL;
-    if ((r = print_case_read(db, id, &cs, e)) == 0 && strcmp(cs.status, "returned") != 0) {
+    if ((r = print_case_read_home(db, id, "returned", "returned", &cs, &home, e)) == 0 &&
+        strcmp(cs.status, "returned") != 0) {
         *e = not_returned;
         r = 1;
     }
     if (r == 0)
         accounts_display_of(db, cs.w.returned_by, who, sizeof who);
-    if (r == 0 && !(*out = print_notice(&cs, who)))
+    if (r == 0 && !(*out = print_notice(&cs, who, home)))
         r = -1;
     cases_state_free(&cs);
     return r;
@@ -712,7 +792,7 @@ static int print_notice_head(struct strbuf *sb, const struct case_state *cs, con
     const char *none = no_ticket ? no_ticket : "—";
 
     return strbuf_puts(sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n") ||
-           (screen && strbuf_puts(sb, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")) ||
+           (screen && strbuf_puts(sb, SCREEN_VIEWPORT)) ||
            strbuf_puts(sb, "<title>") || strbuf_puts(sb, kind) || strbuf_puts(sb, " ") ||
            strbuf_put_html(sb, p->title, strlen(p->title)) ||
            strbuf_puts(sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
@@ -829,12 +909,6 @@ static int print_received(struct db *db, const char *id, cJSON *o)
     return b == SQLITE_OK && r == SQLITE_DONE ? 0 : -1;
 }
 
-/* Beside each 到窗口 of a receipt taken on at the home: its resident is
- * one who cannot come (上门服务), told to come to the window all the same.
- * The way is a call to the number under 咨询, not a promise of a visit,
- * which is the hall's to make. */
-#define HOME_CALL "（不方便来的，请打下面的咨询电话联系我们）"
-
 /* ac, first_who: the acceptances (print_accepts_read) and who made the
  * first; when the case was accepted again after a correction (the row's
  * accepted_at is then the later one), both are printed, so that the date
@@ -862,7 +936,7 @@ static char *print_receipt(const struct case_state *cs, const char *who, const s
     print_local_date(cs->r.due, due, sizeof due);
     /* no ticket: taken on at the home, never in the hall's queue ("—"
      * read as a number left out by mistake) */
-    rc |= print_notice_head(&sb, cs, "受理回执", home, home ? "无（上门办理，不取号）" : NULL);
+    rc |= print_notice_head(&sb, cs, "受理回执", home, home ? HOME_NO_TICKET : NULL);
     if (again ? ac->first_home : ac->last_home)
         rc |= print_fact(&sb, "受理方式", "上门受理，在居民家中");
     rc |= print_fact(&sb, "受理时间", when);
@@ -1037,7 +1111,10 @@ static int print_meta_or(struct strbuf *sb, const struct procedure *p, const cha
     return strbuf_put_html(sb, e->value, strlen(e->value));
 }
 
-static char *print_rejection(const struct case_state *cs, const char *who)
+/* home: refused while the case waited for the B post, so at the
+ * resident's home (its event's channel is visit): the notice says so, and
+ * is laid out for the visitor's phone too (print_notice_head's screen). */
+static char *print_rejection(const struct case_state *cs, const char *who, bool home)
 {
     struct strbuf sb = STRBUF_INIT;
     /* refused at intake, never accepted (relay_intake_refuse): 不予受理 */
@@ -1046,7 +1123,10 @@ static char *print_rejection(const struct case_state *cs, const char *who)
     int rc = 0;
 
     print_local_time(cs->r.rejected_at, when, sizeof when);
-    rc |= print_notice_head(&sb, cs, intake ? "不予受理告知书" : "不予办理告知书", false, NULL);
+    rc |= print_notice_head(&sb, cs, intake ? "不予受理告知书" : "不予办理告知书", home,
+                            home ? HOME_NO_TICKET : NULL);
+    if (home)
+        rc |= print_fact(&sb, "告知方式", "上门告知，在居民家中");
     rc |= print_fact(&sb, "告知时间", when);
     rc |= print_fact(&sb, "经办人", who);
     rc |= strbuf_printf(&sb, "</dl>\n<section class=\"reason\"><h2>%s的理由和依据</h2>\n<p>",
@@ -1067,6 +1147,13 @@ static char *print_rejection(const struct case_state *cs, const char *who)
     rc |= strbuf_puts(&sb, "<section class=\"sign\"><p>申请人（签收）：<span class=\"blank\"></span>"
                            "　日期：<span class=\"blank short\"></span></p>\n"
                            "<p>服务中心（盖章）：<span class=\"blank\"></span></p></section>\n");
+    /* on the visitor's phone only (print.css): nothing to sign on a
+     * screen, and the resident keeps one copy of the paper */
+    if (home)
+        rc |= strbuf_puts(&sb, "<p class=\"screen-note\" id=\"screen-note\">这份告知书是工作人员在您家中给您看的，"
+                               "请把这一页拍照保存。纸质告知书一式两份，要您签收后各执一份："
+                               "可以到服务中心综合窗口领取") ||
+              strbuf_puts(&sb, HOME_CALL "。</p>\n");
     rc |= print_tail(&sb, cs, "本告知书一式两份，申请人与服务中心各执一份。");
     if (rc != 0) {
         strbuf_free(&sb);
@@ -1081,16 +1168,18 @@ int print_rejection_html(struct db *db, const char *id, char **out, struct refus
                                                 "这件办件没有被决定不予办理，没有告知书"};
     char who[ACCOUNTS_DISPLAY_BUF];
     struct case_state cs;
+    bool home;
     int r;
 
     *out = NULL;
-    if ((r = print_case_read(db, id, &cs, e)) == 0 && strcmp(cs.status, "rejected") != 0) {
+    if ((r = print_case_read_home(db, id, "refused", "rejected", &cs, &home, e)) == 0 &&
+        strcmp(cs.status, "rejected") != 0) {
         *e = not_rejected;
         r = 1;
     }
     if (r == 0)
         accounts_display_of(db, cs.r.rejected_by, who, sizeof who);
-    if (r == 0 && !(*out = print_rejection(&cs, who)))
+    if (r == 0 && !(*out = print_rejection(&cs, who, home)))
         r = -1;
     cases_state_free(&cs);
     return r;

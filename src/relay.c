@@ -832,7 +832,7 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
     char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     const char *text;
-    bool from, present, at_intake, refused;
+    bool from, present, at_intake, refused, at_home;
     int here;
     int rc;
 
@@ -873,12 +873,18 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
      * the notice and the page (relay_refused). The resident at the window
      * (not a web case in pre-review) rates the service there. */
     refused = intake && cs.r.stage < 0;
+    /* refused while the case waited for the B post: the B post's, at the
+     * resident's home, as 已上门办理's acceptance is (channel visit), so
+     * that the notice says where it was told and reads on the visitor's
+     * phone (print_rejection_html) */
+    at_home = strcmp(cs.status, "visit") == 0;
     if ((here = intake ? present : relay_sitting(db, &cs, user, win)) < 0 ||
         relay_update(db, sql_reject, id, user, text) != 0 ||
         notify_queue(db, &cs, refused ? NOTIFY_REFUSED : NOTIFY_REJECTED) != 0 ||
         relay_offer_rating(db, &cs, win, here) != 0 ||
         /* the event is what the resident was told: the report counts it so */
-        cases_event_add(db, id, refused ? "refused" : "rejected", "window", user, -1, text) != 0 ||
+        cases_event_add(db, id, refused ? "refused" : "rejected", at_home ? "visit" : "window", user, -1,
+                        text) != 0 ||
         db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;

@@ -515,9 +515,13 @@ int window_return_seen(struct db *db, const char *id, const char *user, const ch
     b |= sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, items_json, -1, SQLITE_STATIC);
     /* the resident is told in the same commit as the return (notify.h);
-     * an accepted case's clock stops until it is accepted again */
+     * an accepted case's clock stops until it is accepted again. One
+     * waiting for the B post is returned at the resident's home: its
+     * event's channel says so (visit), for the notice shown there
+     * (print_correction_html) */
     if (db_run(st, b) != 0 || relay_pause_locked(db, &cs, clock_today()) != 0 ||
-        cases_event_add(db, id, "returned", "window", user, -1, text) != 0 ||
+        cases_event_add(db, id, "returned", window_status(&cs, "visit") ? "visit" : "window", user, -1,
+                        text) != 0 ||
         notify_queue(db, &cs, NOTIFY_RETURNED) != 0 || db_commit(db) != 0)
         goto rollback;
     db_after_durable(display_changed); /* one fewer waiting, when it was not called */

@@ -451,6 +451,81 @@ describe('a visit that ends in a refusal or a return', () => {
     assert.deepEqual(done.map((y) => [y.kind, y.done_by]), [['returned', '~resident']]);
   });
 
+  // Refused at the home, the visitor's phone showed the A4 notice zoomed
+  // out, with a ticket "—" and nothing of where it was told: it now says
+  // 上门告知 and who, and is laid out for the phone (the lines to sign are
+  // the paper's). A refusal at the window is as it was.
+  it('the notice of a refusal at the home says so and reads on the phone; the window\'s as it was', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, ASK())).status, 200);
+    const r = await spost(`/api/v1/staff/cases/${id}/refuse`, { reason: '经上门核实，户籍不在本社区' }, h.qian);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.events.filter((e) => e.what === 'refused').map((e) => [e.user, e.channel]), [['qian', 'visit']]);
+    const html = (await sget(`/print/staff/cases/${id}/rejection`)).text;
+    assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
+    assert.match(html, /<body class="correction-page screen-page">/);
+    assert.match(html, /<dt>排队号<\/dt><dd class="ticket">无（上门办理，不取号）<\/dd>\n<dt>告知方式<\/dt><dd>上门告知，在居民家中<\/dd>/);
+    assert.match(html, /<dt>经办人<\/dt><dd>qian<\/dd>/);
+    assert.match(html, /<p class="screen-note" id="screen-note">这份告知书是工作人员在您家中给您看的，请把这一页拍照保存。纸质告知书一式两份，要您签收后各执一份：可以到服务中心综合窗口领取（不方便来的，请打下面的咨询电话联系我们）。<\/p>/);
+    assert.match(html, /<section class="sign">/, 'the paper printed later is signed as ever');
+    assert.doesNotMatch(html, /幸福小区|13800138000/);
+
+    // refused at the window: none of it
+    const w = await walked('homecare');
+    assert.equal((await post(`/api/v1/cases/${w}/submit`, {})).status, 200);
+    const wr = await spost(`/api/v1/staff/cases/${w}/refuse`, { reason: '户籍不在本社区' }, h.qian);
+    assert.equal(wr.status, 200, wr.text);
+    assert.deepEqual(wr.body.events.filter((e) => e.what === 'refused').map((e) => e.channel), ['window']);
+    const wh = (await sget(`/print/staff/cases/${w}/rejection`)).text;
+    assert.match(wh, /<body class="correction-page">/);
+    assert.match(wh, /<dt>排队号<\/dt><dd class="ticket">A\d+<\/dd>\n<dt>告知时间<\/dt>/);
+    assert.doesNotMatch(wh, /上门|viewport|screen-note|不方便来的/);
+  });
+
+  // Returned at the home, the notice of what to correct was an A4 page on
+  // the phone, told the resident to come to the kiosk or the window only,
+  // and said nothing of where it was made. It now says 上门时退回 and who,
+  // adds the hall's number beside 到综合窗口, and is laid out for the phone.
+  // A return at the window, and the later return at the window of a case
+  // once returned at the home, are as they were.
+  it('the correction notice of a return at the home says so and reads on the phone; the window\'s as it was', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, ASK())).status, 200);
+    const r = await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] }, h.qian);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.events.filter((e) => e.what === 'returned').map((e) => [e.user, e.channel]), [['qian', 'visit']]);
+    const html = (await sget(`/print/staff/cases/${id}/correction`)).text;
+    assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
+    assert.match(html, /<body class="correction-page screen-page">/);
+    assert.match(html, /<dt>排队号<\/dt><dd class="ticket">无（上门办理，不取号）<\/dd>\n<dt>退回方式<\/dt><dd>上门时退回，在居民家中<\/dd>\n<dt>退回时间<\/dt>/);
+    assert.match(html, /<dt>经办人<\/dt><dd>qian<\/dd>/);
+    assert.match(html, /或直接带本告知单和材料到综合窗口办理（不方便来的，请打下面的咨询电话联系我们）。<\/p>/);
+    assert.match(html, /<p class="screen-note" id="screen-note">这份告知单是工作人员在您家中给您看的，请把这一页拍照保存，照着准备要补正的材料。需要纸质告知单的，可以到服务中心综合窗口打印。<\/p>/);
+    assert.doesNotMatch(html, /幸福小区|13800138000/);
+
+    // corrected, asked for again, taken on at the home, then returned at
+    // the window while accepted: that notice is the window's
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    assert.equal((await ask(id, ASK())).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, h.qian)).status, 200);
+    const again = await spost(`/api/v1/staff/cases/${id}/return`, { reason: '请补充户口簿' }, h.qian);
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual(again.body.events.filter((e) => e.what === 'returned').map((e) => e.channel), ['visit', 'window']);
+    const later = (await sget(`/print/staff/cases/${id}/correction`)).text;
+    assert.match(later, /<body class="correction-page">/);
+    assert.doesNotMatch(later, /上门时退回|viewport|screen-note|不方便来的/);
+
+    // returned at the window: none of it
+    const w = await walked('homecare');
+    assert.equal((await post(`/api/v1/cases/${w}/submit`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${w}/return`, { reason: '缺少身份证复印件' }, h.qian)).status, 200);
+    const wh = (await sget(`/print/staff/cases/${w}/correction`)).text;
+    assert.match(wh, /<body class="correction-page">/);
+    assert.match(wh, /<dt>排队号<\/dt><dd class="ticket">A\d+<\/dd>\n<dt>退回时间<\/dt>/);
+    assert.match(wh, /或直接带本告知单和材料到综合窗口办理。<\/p>/);
+    assert.doesNotMatch(wh, /上门|viewport|screen-note|不方便来的/);
+  });
+
   // The B post returns a case at the home (a paper missing) and corrects
   // it there, or comes back: on a phone reloaded meanwhile it was on no
   // list the phone shows (it left the visits; it has no ticket to type).
