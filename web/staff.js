@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge, warnBeforeLogout 
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, workAge, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, acceptedText, owedNote, receivedButton, receivedRecord, withdrawButton, notBroughtButton, notBroughtRecord, notBroughtUndoButton, remindedText } from './work.js';
+import { workCard, refreshWork, workAge, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, acceptedText, owedNote, receivedButton, receivedRecord, withdrawButton, notBroughtButton, notBroughtRecord, notBroughtUndoButton, remindedText, madeAtHome } from './work.js';
 import { followupCard, refreshFollowup, RATE_REASONS } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom, bookVisitForm, visitBooked } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -916,8 +916,11 @@ function actions(v, box) {
     // the resident brought the notice back to the window: the staffer
     // corrects the case with them, through the resident's own routes
     list.push(b('代为补正', () => fillCase(v.id, null, { box }), 'btn btn-primary'));
+    // returned at the home: shown on the B post's phone there, as its
+    // receipt is (the daemon lays that notice out for the phone)
     list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/correction`,
-      target: '_blank', rel: 'noopener', id: 'print-correction' }, '打印补正告知单'));
+      target: '_blank', rel: 'noopener', id: 'print-correction' },
+      document.body.classList.contains('visit-mode') && madeAtHome(v, 'returned') ? '给居民看补正告知单' : '打印补正告知单'));
     // an elder who cannot come back: the B post corrects it at the home
     if (v.meta && v.meta.visit === 'yes') {
       const book = b(visitBooked(v) ? '改约上门补正' : '预约上门补正', () => {
@@ -1530,7 +1533,11 @@ function refuseForm(v, box) {
   submitMove(form, v, 'refuse', text, err, () => ({ reason: text.value, ...callBody() }), (done) => {
     clearCallNote();
     showCase(done);
-    msg(ui.box, `已决定${word}，请打印${word}告知书交给居民`, 'ok');
+    // at the home, on the B post's phone: no printer there (the notice is
+    // laid out for the phone; the copy to sign is printed at the hall)
+    msg(ui.box, document.body.classList.contains('visit-mode') && v.status === 'visit'
+      ? `已决定${word}。请点“给居民看${word}告知书”，把手机给居民看，居民可以拍照保存；要居民签收的纸质告知书，回到大厅后在办件里打印。`
+      : `已决定${word}，请打印${word}告知书交给居民`, 'ok');
     refreshQueue();
   });
   closable(form, () => box.replaceChildren());
@@ -1689,6 +1696,9 @@ function returnForm(v, box, kept = null) {
       if (paneStale(mine)) { refreshQueue(); return; }
       showCase(returned);
       msg(ui.box, atHome ? '已退回。居民在网上的办件页面会看到退回原因和要补正的内容；需要纸质告知单时可以点“打印补正告知单”。'
+        : atDoor && document.body.classList.contains('visit-mode')
+          ? '已退回。能当场改的，点“代为补正”和居民一起改好，再提交上门办理；要居民另找材料的，点“给居民看补正告知单”，'
+            + '把手机给居民看，居民可以拍照保存、照着准备；要纸质告知单的，回到大厅后在办件里打印。'
         : atDoor ? '已退回。能当场改的，点“代为补正”和居民一起改好，再提交上门办理；要居民另找材料的，补正告知单回大厅后点“打印补正告知单”打印。'
         : elsewhere ? `已退回。补正告知单已在新标签页打开：居民在跟前的，打印后交给居民；不在的（后台审核时），打印后交给 ${who(owner)}，`
           + `居民也可以到综合窗口领取。这件办件由 ${who(owner)} 负责（首问负责），列在 ${who(owner)} 的“等居民补正”里，由 ${who(owner)} 电话提醒居民。`

@@ -339,6 +339,14 @@ export function otherPostNote(v) {
     `「${s.label}」是${s.post_name || s.post}岗位的环节，您不在这个岗位：请确认这个环节确实已由该岗位办完（例如已收到审核意见）再提交。`);
 }
 
+// Whether the last of v's events named whats was made at the resident's
+// home (its channel visit: a case waiting for the B post refused or
+// returned there), whose paper the daemon lays out for the visitor's phone.
+export function madeAtHome(v, ...whats) {
+  const ev = (v.events || []).filter((e) => whats.includes(e.what));
+  return ev.length > 0 && ev[ev.length - 1].channel === 'visit';
+}
+
 // The 如有 papers to put right before the receipt is printed (then: what
 // is done with it, 再打印; at the home 再给居民看): a tick is the resident's
 // word, not the paper, and the receipt lists what is ticked. '' when none.
@@ -578,8 +586,12 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
     }, 'btn btn-primary'));
   }
   if (v.status === 'rejected') {
+    // refused at the home: shown on the B post's phone, as the receipt of
+    // a case taken on there (the paper, to sign, is printed at the hall)
+    const kind = v.refused ? '不予受理告知书' : '不予办理告知书';
+    const shown = document.body.classList.contains('visit-mode') && madeAtHome(v, 'refused', 'rejected');
     list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/rejection`, target: '_blank',
-      rel: 'noopener', id: 'print-rejection' }, v.refused ? '打印不予受理告知书' : '打印不予办理告知书'));
+      rel: 'noopener', id: 'print-rejection' }, (shown ? '给居民看' : '打印') + kind));
   }
   return list;
 }

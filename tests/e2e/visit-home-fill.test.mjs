@@ -12,7 +12,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, axeSerious, horizontalOverflow, staffLogin } from './helpers.mjs';
+import { useKiosk, kioskPage, axeSerious, horizontalOverflow, staffLogin, smallText } from './helpers.mjs';
 import { addUser, login, authHeaders, adminPassword } from '../api/helpers.mjs';
 import { longevityCase, labourCase, apiPost, oldId } from './labour-case.mjs';
 
@@ -78,7 +78,49 @@ describe('上门服务: 代为补正 at the home', () => {
       assert.match(said, /代为补正/);
       assert.doesNotMatch(said, /新标签页/);
       assert.equal(context.pages().length, 1, 'no tab opened for a notice nobody can print at a home');
+      // what to correct is shown to the resident on the phone, as the
+      // receipt of a case taken on there (the daemon lays it out for it)
+      assert.match(said, /点“给居民看补正告知单”，把手机给居民看/);
+      const notice = page.locator('#print-correction');
+      assert.equal((await notice.innerText()).trim(), '给居民看补正告知单');
       kp.assertClean('return at the home');
+      await page.goto(k.url + await notice.getAttribute('href'));
+      await page.locator('#screen-note').waitFor();
+      assert.match(await page.locator('dl.facts').first().innerText(), /退回方式\s*上门时退回，在居民家中[\s\S]*经办人\s*zhao/);
+      assert.deepEqual(await smallText(page, 20), [], 'the notice on the phone: no text under 20 px');
+      assert.equal(await horizontalOverflow(page), null, 'the notice fits 360 px');
+      assert.deepEqual(await axeSerious(page), [], 'the notice: axe');
+      kp.assertClean('the correction notice on the phone');
+    } finally {
+      await kp.close();
+    }
+  });
+
+  // 不予受理 at the home: the notice the resident is owed was the window's
+  // A4 page and its words 请打印; it is shown on the phone, made for it
+  it('a refusal at the home: 给居民看不予受理告知书, the notice laid out for the phone', async () => {
+    const id = await visitToday();
+    const kp = await phoneAt(id);
+    const { page } = kp;
+    try {
+      await page.locator('#case-pane').getByRole('button', { name: '不予受理', exact: true }).click();
+      await page.fill('#refuse-reason', '经上门核实，户籍不在本社区');
+      await page.getByRole('button', { name: '确认不予受理' }).click();
+      await page.locator('.case-facts', { hasText: '不予受理' }).waitFor();
+      const notice = page.locator('#print-rejection');
+      await notice.waitFor();
+      assert.equal((await notice.innerText()).trim(), '给居民看不予受理告知书');
+      assert.match(await page.locator('.msg-ok', { hasText: '已决定不予受理' }).innerText(),
+        /请点“给居民看不予受理告知书”，把手机给居民看[\s\S]*纸质告知书，回到大厅后在办件里打印/);
+      kp.assertClean('refusal at the home');
+      await page.goto(k.url + await notice.getAttribute('href'));
+      await page.locator('#screen-note').waitFor();
+      assert.match(await page.locator('dl.facts').first().innerText(), /告知方式\s*上门告知，在居民家中[\s\S]*经办人\s*zhao/);
+      assert.equal(await page.locator('.sign').isVisible(), false, 'nothing to sign on a screen');
+      assert.deepEqual(await smallText(page, 20), [], 'the notice on the phone: no text under 20 px');
+      assert.equal(await horizontalOverflow(page), null, 'the notice fits 360 px');
+      assert.deepEqual(await axeSerious(page), [], 'the notice: axe');
+      kp.assertClean('the refusal notice on the phone');
     } finally {
       await kp.close();
     }
