@@ -734,12 +734,17 @@ async function openByKey(raw) {
   } catch (err) {
     if (paneStale(mine)) return;
     msg(ui.keyMsg, errorText(err));
-    ui.key.select();
+    // selected to be typed over, unless the staffer is typing another
+    if (ui.key.value === raw) ui.key.select();
     return;
   }
   if (paneStale(mine)) return;
-  ui.key.value = '';
-  showCase(v);
+  // a number typed while the case loaded (the next resident's) stays in
+  // the box with the focus: it was emptied, or its keys went to the case
+  // heading (found with 找回链接's box, r17)
+  const typedOn = ui.key.value !== raw && ui.key.value.trim() !== '';
+  if (!typedOn) ui.key.value = '';
+  showCase(v, { keepFocus: typedOn && document.activeElement === ui.key });
 }
 
 async function reloadCase() {

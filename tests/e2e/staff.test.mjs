@@ -589,6 +589,36 @@ describe('the staff window', () => {
     }
   });
 
+  // The next resident's ticket typed while the case asked for loads: the
+  // answer emptied the box and moved the focus to the case's heading, so
+  // the rest of the number went nowhere and Enter opened nothing
+  it('a ticket typed while a case loads stays in the box, with the focus', async () => {
+    const slow = await residentCase();
+    const next = await residentCase();
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let asked;
+    const seen = new Promise((r) => { asked = r; });
+    const url = `${k.url}/api/v1/staff/cases/${slow.id}`;
+    await page.route(url, async (r) => { asked(); await held; await r.continue(); });
+    try {
+      await page.locator('#case-key').fill(slow.id);
+      await page.locator('#case-key').press('Enter');
+      await seen;
+      await page.locator('#case-key').fill(next.ticket.slice(0, 2));
+      release();
+      await pane().locator('#case-h', { hasText: slow.ticket }).waitFor();
+      assert.equal(await page.locator('#case-key').inputValue(), next.ticket.slice(0, 2));
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'case-key');
+      await page.keyboard.type(next.ticket.slice(2));
+      await page.keyboard.press('Enter');
+      await pane().locator('#case-h', { hasText: next.ticket }).waitFor();
+    } finally {
+      release();
+      await page.unroute(url);
+    }
+  });
+
   it('axe-core finds nothing serious on any screen of /staff', () => {
     assert.deepEqual(axeProblems, [], axeProblems.join('\n'));
   });
