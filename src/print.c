@@ -300,9 +300,20 @@ char *print_slip_html(const struct case_state *cs, long ahead)
 /* Beside each 到窗口 of a paper made at the home (a receipt taken on, a
  * notice of a return or a refusal there): its resident is one who cannot
  * come (上门服务), told to come to the window all the same. The way is a
- * call to the 咨询电话 the paper lists below it, not a promise of a visit,
- * which is the hall's to make. */
-#define HOME_CALL "（不方便来的，请打下面的咨询电话联系我们）"
+ * call to the item's 咨询电话 (the hall's own, serve --hall-phone, where
+ * the library leaves it out), named here, not a promise of a visit, which
+ * is the hall's to make; an item with no number at all sends them to the
+ * staffer the paper names, who came to the home. It said 请打下面的咨询电话
+ * of a paper that lists none. */
+static int print_home_call(struct strbuf *sb, const struct procedure *p)
+{
+    const struct fm_entry *ph = frontmatter_get(&p->meta, "phone");
+
+    if (!ph || !*ph->value)
+        return strbuf_puts(sb, "（不方便来的，请联系上门为您办理的工作人员）");
+    return strbuf_puts(sb, "（不方便来的，请打电话 ") || strbuf_put_html(sb, ph->value, strlen(ph->value)) ||
+           strbuf_puts(sb, " 联系我们）");
+}
 
 /* The 排队号 of a paper of a case taken on or told at the home, which
  * never was in the hall's queue ("—" read as a number left out). */
@@ -500,7 +511,7 @@ static char *print_notice(const struct case_state *cs, const char *who, bool hom
                            : cs->ticket              ? "（重新提交时会取新的排队号）"
                                                      : "");
     rc |= strbuf_puts(&sb, "，或直接带本告知单和材料到综合窗口办理");
-    rc |= strbuf_puts(&sb, home ? HOME_CALL "。</p>\n" : "。</p>\n");
+    rc |= (home && print_home_call(&sb, p)) || strbuf_puts(&sb, "。</p>\n");
     rc |= print_notice_until(&sb, cs);
     rc |= strbuf_puts(&sb, "<dl class=\"facts\">\n");
     rc |= print_contacts(&sb, p);
@@ -1002,7 +1013,7 @@ static char *print_receipt(const struct case_state *cs, const char *who, const s
             if (n++ == 0)
                 rc |= strbuf_puts(&sb, "<section class=\"materials owed\"><h2>待补交材料</h2>\n"
                                        "<p>以下材料受理时还没有收到（容缺受理），请尽快补交到窗口") ||
-                      strbuf_puts(&sb, home ? HOME_CALL : "") ||
+                      (home && print_home_call(&sb, p)) ||
                       strbuf_puts(&sb, "；补交前审核可能无法完成。</p>\n<ul>\n");
             rc |= strbuf_puts(&sb, "<li>") || strbuf_put_html(&sb, it->text, strlen(it->text)) ||
                   strbuf_puts(&sb, "</li>\n");
@@ -1037,7 +1048,7 @@ static char *print_receipt(const struct case_state *cs, const char *who, const s
     rc |= strbuf_puts(&sb, "</ol>\n");
     if (p->pickup)
         rc |= strbuf_puts(&sb, "<p>办结后请凭本回执到综合窗口领取结果") ||
-              strbuf_puts(&sb, home ? HOME_CALL : "") ||
+              (home && print_home_call(&sb, p)) ||
               strbuf_puts(&sb, "，我们会电话或短信通知您。</p>\n");
     rc |= strbuf_puts(&sb, "</section>\n");
     /* on the visitor's phone (not on paper, print.css): how the resident
@@ -1153,7 +1164,7 @@ static char *print_rejection(const struct case_state *cs, const char *who, bool 
         rc |= strbuf_puts(&sb, "<p class=\"screen-note\" id=\"screen-note\">这份告知书是工作人员在您家中给您看的，"
                                "请把这一页拍照保存。纸质告知书一式两份，要您签收后各执一份："
                                "可以到服务中心综合窗口领取") ||
-              strbuf_puts(&sb, HOME_CALL "。</p>\n");
+              print_home_call(&sb, cs->model) || strbuf_puts(&sb, "。</p>\n");
     rc |= print_tail(&sb, cs, "本告知书一式两份，申请人与服务中心各执一份。");
     if (rc != 0) {
         strbuf_free(&sb);

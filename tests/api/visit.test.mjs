@@ -44,7 +44,7 @@ const TREE = {
   'hall/README.md': '# 大厅\n\n大厅事项。\n',
   'hall/homecare.md': front('visit: yes\n') + body('居家养老服务补贴'),
   // its result is collected at the window (pickup): told to one who cannot come
-  'hall/homecard.md': front('visit: yes\npickup: yes\n') + body('上门办证'),
+  'hall/homecard.md': front('visit: yes\npickup: yes\nphone: 0535-6120000\n') + body('上门办证'),
   'hall/plain.md': front('') + body('普通事项'),
   // a form that asks the resident's mobile: the visit's phone may be another's
   'hall/homephone.md': front('visit: yes\n') + body('上门核对手机').replace('required max=20\n',
@@ -352,7 +352,9 @@ describe('the B post: list, not at home, handled', () => {
     assert.equal((await ask(id, ASK())).status, 200);
     assert.equal((await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, h.qian)).status, 200);
     const html = (await sget(`/print/staff/cases/${id}/receipt`)).text;
-    assert.match(html, /<p>办结后请凭本回执到综合窗口领取结果（不方便来的，请打下面的咨询电话联系我们），我们会电话或短信通知您。<\/p>/);
+    // its number named: the 咨询 below lists it, but an item without one
+    // lists none (the visitor, then: below)
+    assert.match(html, /<p>办结后请凭本回执到综合窗口领取结果（不方便来的，请打电话 0535-6120000 联系我们），我们会电话或短信通知您。<\/p>/);
     const w = await walked('homecard');
     assert.equal((await post(`/api/v1/cases/${w}/submit`, {})).status, 200);
     assert.equal((await spost(`/api/v1/staff/cases/${w}/accept`, {}, h.qian)).status, 200);
@@ -382,7 +384,7 @@ describe('the B post: list, not at home, handled', () => {
     assert.equal(inc.status, 200, inc.text);
     assert.equal((await spost(`/api/v1/staff/cases/${id}/accept`, {})).status, 200);
     const html = (await sget(`/print/staff/cases/${id}/receipt`)).text;
-    assert.match(html, /<section class="materials owed"><h2>待补交材料<\/h2>\n<p>以下材料受理时还没有收到（容缺受理），请尽快补交到窗口（不方便来的，请打下面的咨询电话联系我们）；补交前审核可能无法完成。<\/p>\n<ul>\n<li>身份证<\/li>/);
+    assert.match(html, /<section class="materials owed"><h2>待补交材料<\/h2>\n<p>以下材料受理时还没有收到（容缺受理），请尽快补交到窗口（不方便来的，请联系上门为您办理的工作人员）；补交前审核可能无法完成。<\/p>\n<ul>\n<li>身份证<\/li>/);
 
     // handed in at the kiosk without it and accepted at the window: as it was
     const w = await post('/api/v1/cases', { procedure: 'homecare', channel: 'kiosk' });
@@ -499,7 +501,7 @@ describe('a visit that ends in a refusal or a return', () => {
     assert.match(html, /<body class="correction-page screen-page">/);
     assert.match(html, /<dt>排队号<\/dt><dd class="ticket">无（上门办理，不取号）<\/dd>\n<dt>告知方式<\/dt><dd>上门告知，在居民家中<\/dd>/);
     assert.match(html, /<dt>经办人<\/dt><dd>qian<\/dd>/);
-    assert.match(html, /<p class="screen-note" id="screen-note">这份告知书是工作人员在您家中给您看的，请把这一页拍照保存。纸质告知书一式两份，要您签收后各执一份：可以到服务中心综合窗口领取（不方便来的，请打下面的咨询电话联系我们）。<\/p>/);
+    assert.match(html, /<p class="screen-note" id="screen-note">这份告知书是工作人员在您家中给您看的，请把这一页拍照保存。纸质告知书一式两份，要您签收后各执一份：可以到服务中心综合窗口领取（不方便来的，请联系上门为您办理的工作人员）。<\/p>/);
     assert.match(html, /<section class="sign">/, 'the paper printed later is signed as ever');
     assert.doesNotMatch(html, /幸福小区|13800138000/);
 
@@ -532,7 +534,7 @@ describe('a visit that ends in a refusal or a return', () => {
     assert.match(html, /<body class="correction-page screen-page">/);
     assert.match(html, /<dt>排队号<\/dt><dd class="ticket">无（上门办理，不取号）<\/dd>\n<dt>退回方式<\/dt><dd>上门时退回，在居民家中<\/dd>\n<dt>退回时间<\/dt>/);
     assert.match(html, /<dt>经办人<\/dt><dd>qian<\/dd>/);
-    assert.match(html, /或直接带本告知单和材料到综合窗口办理（不方便来的，请打下面的咨询电话联系我们）。<\/p>/);
+    assert.match(html, /或直接带本告知单和材料到综合窗口办理（不方便来的，请联系上门为您办理的工作人员）。<\/p>/);
     assert.match(html, /<p class="screen-note" id="screen-note">这份告知单是工作人员在您家中给您看的，请把这一页拍照保存，照着准备要补正的材料。需要纸质告知单的，可以到服务中心综合窗口打印。<\/p>/);
     assert.doesNotMatch(html, /幸福小区|13800138000/);
 
