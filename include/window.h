@@ -221,10 +221,14 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
  * it meanwhile), nothing changes and e is case_moved (409). stage (NULL:
  * not said), for an accepted case, the key of the stage the screen showed:
  * when a colleague has passed it since, nothing changes and e is
- * stage_moved (409), as for relay_reject. */
+ * stage_moved (409), as for relay_reject. window (NULL or blank: none),
+ * the desk's window the return is made at, checked as a call's
+ * (display_window_check: bad_window, 422): a case waiting for the B post
+ * returned without one is returned at the resident's home (its event's
+ * channel visit, for the notice shown there), with one at the desk. */
 int window_return_seen(struct db *db, const char *id, const char *user, const char *reason,
                        const struct window_flags *fields, const struct window_flags *checklist,
-                       const char *seen, const char *stage, struct refusal *e);
+                       const char *seen, const char *stage, const char *window, struct refusal *e);
 
 /* 容缺受理, later: the papers named in items (ids of checklist items of the
  * pinned version), which the case was accepted without, are recorded as

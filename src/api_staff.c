@@ -426,7 +426,8 @@ enum MHD_Result api_staff_return(struct http_request *req)
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
-    const char *reason, *seen, *stage;
+    const char *reason, *seen, *stage, *window;
+    char num[24];
     cJSON *body;
     size_t used = 0;
     int r;
@@ -442,13 +443,19 @@ enum MHD_Result api_staff_return(struct http_request *req)
         res = reply_refusal(req, &api_staff_err_not_text);
         goto out;
     }
+    /* the desk's window (ours, as a call's): a case waiting for the B post
+     * returned without one is returned at the home (window_return_seen) */
+    if (!bodies_window(body, &window, num)) {
+        res = reply_refusal(req, &display_err_window);
+        goto out;
+    }
     if (bodies_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &fields, &fnames, &used) != 0 ||
         bodies_flags(cJSON_GetObjectItemCaseSensitive(body, "checklist"), &checklist, &cnames,
                     &used) != 0) {
         res = reply_internal(req);
         goto out;
     }
-    r = window_return_seen(db, id, req->user, reason, &fields, &checklist, seen, stage, &e);
+    r = window_return_seen(db, id, req->user, reason, &fields, &checklist, seen, stage, window, &e);
     res = api_staff_case_answer(req, db, r, &e, id);
 out:
     free(fnames);

@@ -876,8 +876,10 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
     /* refused while the case waited for the B post: the B post's, at the
      * resident's home, as 已上门办理's acceptance is (channel visit), so
      * that the notice says where it was told and reads on the visitor's
-     * phone (print_rejection_html) */
-    at_home = strcmp(cs.status, "visit") == 0;
+     * phone (print_rejection_html). Not from a desk that names its window:
+     * the resident who asked for a visit came to the hall after all, and
+     * the notice said 在居民家中 of the window */
+    at_home = strcmp(cs.status, "visit") == 0 && !win[0];
     if ((here = intake ? present : relay_sitting(db, &cs, user, win)) < 0 ||
         relay_update(db, sql_reject, id, user, text) != 0 ||
         notify_queue(db, &cs, refused ? NOTIFY_REFUSED : NOTIFY_REJECTED) != 0 ||

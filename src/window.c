@@ -431,12 +431,12 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
                   const struct window_flags *fields, const struct window_flags *checklist,
                   struct refusal *e)
 {
-    return window_return_seen(db, id, user, reason, fields, checklist, NULL, NULL, e);
+    return window_return_seen(db, id, user, reason, fields, checklist, NULL, NULL, NULL, e);
 }
 
 int window_return_seen(struct db *db, const char *id, const char *user, const char *reason,
                        const struct window_flags *fields, const struct window_flags *checklist,
-                       const char *seen, const char *stage, struct refusal *e)
+                       const char *seen, const char *stage, const char *window, struct refusal *e)
 {
     static const struct refusal moved = {
         REFUSAL_CONFLICT, "case_moved",
@@ -444,7 +444,7 @@ int window_return_seen(struct db *db, const char *id, const char *user, const ch
     static const struct refusal moved_stage = {
         REFUSAL_CONFLICT, "stage_moved",
         "这件办件的这个环节刚刚已被同事处理过了，没有退回；请看上面办件现在的环节再决定"};
-    char buf[WINDOW_TEXT_MAX * 4 + 1], now[CLOCK_UTC_LEN];
+    char buf[WINDOW_TEXT_MAX * 4 + 1], now[CLOCK_UTC_LEN], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     cJSON *items = NULL, *f_out, *c_out;
     char *items_json = NULL;
@@ -456,6 +456,8 @@ int window_return_seen(struct db *db, const char *id, const char *user, const ch
 
     memset(&cs, 0, sizeof cs);
     if (!(text = window_text(reason, buf, sizeof buf, &err_reason_required, &err_reason_long, e)))
+        return 1;
+    if (display_window_check(window, win, e) != 0)
         return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
@@ -520,8 +522,8 @@ int window_return_seen(struct db *db, const char *id, const char *user, const ch
      * event's channel says so (visit), for the notice shown there
      * (print_correction_html) */
     if (db_run(st, b) != 0 || relay_pause_locked(db, &cs, clock_today()) != 0 ||
-        cases_event_add(db, id, "returned", window_status(&cs, "visit") ? "visit" : "window", user, -1,
-                        text) != 0 ||
+        cases_event_add(db, id, "returned", window_status(&cs, "visit") && !win[0] ? "visit" : "window", user,
+                        -1, text) != 0 ||
         notify_queue(db, &cs, NOTIFY_RETURNED) != 0 || db_commit(db) != 0)
         goto rollback;
     db_after_durable(display_changed); /* one fewer waiting, when it was not called */

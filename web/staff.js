@@ -1665,7 +1665,9 @@ function returnForm(v, box, kept = null) {
     busy(form.querySelector('[type=submit]'), async () => {
       // the status read: a colleague's 受理 meanwhile is 409, not undone;
       // and the stage read: a colleague's pass meanwhile is 409 too
-      const body = { reason: reason.value, status: v.status, fields: [], checklist: [] };
+      // the desk's window (ours): a case waiting for the B post returned
+      // at a desk is not returned 在居民家中 (the phone has none)
+      const body = { reason: reason.value, status: v.status, fields: [], checklist: [], ...callBody() };
       if (v.status === 'accepted') body.stage = stageSeen(v);
       for (const cb of checks) if (cb.checked) body[cb.dataset.kind].push(cb.value);
       let returned;

@@ -561,6 +561,34 @@ describe('a visit that ends in a refusal or a return', () => {
     assert.doesNotMatch(wh, /上门|viewport|screen-note|不方便来的/);
   });
 
+  // A resident who asked for a visit came to the hall after all, and the
+  // desk refused or returned the case still waiting for the B post: its
+  // notice said 在居民家中 of the window. A desk names its window (the
+  // staff page sends the one it is set to, as for a call); the B post's
+  // phone has none. A window that is not one is refused, nothing changed.
+  it('a case waiting for a visit refused or returned at a desk that names its window: the window\'s notice', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, ASK())).status, 200);
+    const r = await spost(`/api/v1/staff/cases/${id}/refuse`, { reason: '户籍不在本社区', window: '3' }, h.qian);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.events.filter((e) => e.what === 'refused').map((e) => e.channel), ['window']);
+    const html = (await sget(`/print/staff/cases/${id}/rejection`)).text;
+    assert.match(html, /<body class="correction-page">/);
+    assert.doesNotMatch(html, /上门|viewport|screen-note|不方便来的/);
+
+    const b = await walked('homecare');
+    assert.equal((await ask(b, ASK())).status, 200);
+    assertError(await spost(`/api/v1/staff/cases/${b}/return`, { reason: '缺少身份证复印件', window: '3号 窗口!' }, h.qian),
+      422, 'bad_window');
+    assert.equal((await sget(`/api/v1/staff/cases/${b}`)).body.status, 'visit', 'nothing changed');
+    const rb = await spost(`/api/v1/staff/cases/${b}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'], window: 3 }, h.qian);
+    assert.equal(rb.status, 200, rb.text);
+    assert.deepEqual(rb.body.events.filter((e) => e.what === 'returned').map((e) => e.channel), ['window']);
+    const notice = (await sget(`/print/staff/cases/${b}/correction`)).text;
+    assert.match(notice, /<body class="correction-page">/);
+    assert.doesNotMatch(notice, /上门时退回|viewport|screen-note|不方便来的/);
+  });
+
   // The B post returns a case at the home (a paper missing) and corrects
   // it there, or comes back: on a phone reloaded meanwhile it was on no
   // list the phone shows (it left the visits; it has no ticket to type).
