@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
 import {
-  kioskPage, atRoute, h1Text, shot, poll, axeSerious, SAMPLE_TREE, LANDSCAPE, PORTRAIT, WEB_DIR, launchBrowser } from './helpers.mjs';
+  kioskPage, atRoute, h1Text, shot, poll, axeSerious, SAMPLE_TREE, LANDSCAPE, PORTRAIT, WEB_DIR, launchBrowser, hold } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
 const ID = 'residence-certificate';
@@ -112,15 +112,13 @@ describe('editing a procedure in the admin console', () => {
   // over the editor that was asked for after it: the list's answer is held
   // back here until the editor is on show
   it('a list that loads after the editor was opened does not draw over it', async () => {
-    let release;
-    const held = new Promise((r) => { release = r; });
-    await page.route('**/api/v1/admin/procedures', async (route) => { await held; await route.continue(); });
+    const list = await hold(page, '**/api/v1/admin/procedures');
     try {
       await page.evaluate(() => { location.hash = '#/'; });
       await page.evaluate(({ id, rel }) => { location.hash = `#/edit?id=${id}&file=${encodeURIComponent(rel)}`; },
         { id: ID, rel: REL });
       await src().waitFor();
-      release();
+      list.release();
       await page.waitForResponse('**/api/v1/admin/procedures');
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await src().isVisible(), true, 'the editor is still on show');
@@ -129,8 +127,7 @@ describe('editing a procedure in the admin console', () => {
       assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'src',
         'the text box keeps the focus');
     } finally {
-      release();
-      await page.unroute('**/api/v1/admin/procedures');
+      await list.off();
     }
   });
 
@@ -140,9 +137,7 @@ describe('editing a procedure in the admin console', () => {
   // the new text before the old (CI, 12-07). The first check is held here
   // while the admin types at the end.
   it('typing before the first check answers stays where it was typed', async () => {
-    let release;
-    const held = new Promise((r) => { release = r; });
-    await page.route('**/api/v1/admin/preview*', async (route) => { await held; await route.continue(); });
+    const check = await hold(page, '**/api/v1/admin/preview*');
     try {
       await page.evaluate(() => { location.hash = '#/'; });
       await page.locator('table.proc-table tbody tr').first().waitFor();
@@ -152,13 +147,12 @@ describe('editing a procedure in the admin console', () => {
       assert.equal(await src().inputValue(), original);
       await src().press('Control+End');
       await page.keyboard.type('X');
-      release();
+      check.release();
       await poll(async () => assert.doesNotMatch(await checks().innerText(), /正在检查/));
       await page.keyboard.type('Y');
       assert.equal(await src().inputValue(), `${original}XY`);
     } finally {
-      release();
-      await page.unroute('**/api/v1/admin/preview*');
+      await check.off();
     }
   });
 
@@ -205,27 +199,23 @@ describe('editing a procedure in the admin console', () => {
     const item = original.match(/^- \[ \] .+$/m)[0];
     const broken = original.replace(item, '- [ ] ');
     const line = lineOf(original, item);
-    let release;
-    const held = new Promise((r) => { release = r; });
-    await page.route('**/api/v1/admin/preview*', async (route) => { await held; await route.continue(); });
+    const check = await hold(page, '**/api/v1/admin/preview*');
     try {
-      const sent = page.waitForRequest((r) => r.url().includes('/api/v1/admin/preview'));
       await src().fill(original);
-      await sent;
+      await check.seen;
       await src().fill(broken);
       await page.locator('#save').click();
       await poll(async () => assert.match(await saveMsg().innerText(), /错误.*没有保存/));
       await poll(async () => assert.match(await checks().innerText(), new RegExp(`第 ${line} 行`)));
       const answered = page.waitForResponse((r) => r.url().includes('/api/v1/admin/preview'));
-      release();
+      check.release();
       await answered;
       // the page has read that answer by the end of a request after it
       await page.evaluate(async () => { await (await fetch('/healthz')).text(); });
       await page.evaluate(() => new Promise((r) => { requestAnimationFrame(() => r()); }));
       assert.match(await checks().innerText(), new RegExp(`第 ${line} 行`));
     } finally {
-      release();
-      await page.unroute('**/api/v1/admin/preview*');
+      await check.off();
     }
     assert.equal(onDisk(), original);
   });

@@ -373,6 +373,22 @@ export function sampleCalendarLacks(day) {
   return !text.split('\n').some((l) => l.startsWith(`- ${day.slice(0, 4)}-`));
 }
 
+// Holds the page's requests matching url (a page.route pattern) until
+// release(): for a test that acts while an answer is on its way. seen
+// resolves once the first is asked; off() releases and unroutes (in a
+// finally). Routing makes a kept page closed instead of kept (kioskPage).
+export async function hold(page, url) {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let asked;
+  const seen = new Promise((r) => { asked = r; });
+  await page.route(url, async (route) => { asked(); await held; await route.continue(); });
+  return {
+    seen, release,
+    async off() { release(); await page.unroute(url); },
+  };
+}
+
 export async function poll(fn, { timeout = 5000, interval = 50 } = {}) {
   const end = Date.now() + timeout;
   for (;;) {

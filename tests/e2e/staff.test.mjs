@@ -12,7 +12,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText, staffLogin, holdQueueRefresh,
+  useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText, staffLogin, holdQueueRefresh, hold,
 } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { ID, NAME, labourCase } from './labour-case.mjs';
@@ -559,20 +559,16 @@ describe('the staff window', () => {
   it('a case whose answer comes after another was asked for is not drawn over it', async () => {
     const slow = await residentCase();
     const fast = await residentCase();
-    let release;
-    const held = new Promise((r) => { release = r; });
-    let asked;
-    const seen = new Promise((r) => { asked = r; });
     const url = `${k.url}/api/v1/staff/cases/${slow.id}`;
-    await page.route(url, async (r) => { asked(); await held; await r.continue(); });
+    const h = await hold(page, url);
     try {
       await page.locator('#case-key').fill(slow.id);
       await page.locator('#case-key').press('Enter');
-      await seen;
+      await h.seen;
       await page.locator('#case-key').fill(fast.ticket);
       await page.locator('#case-key').press('Enter');
       await pane().locator('#case-h', { hasText: fast.ticket }).waitFor();
-      release();
+      h.release();
       await page.waitForResponse(url);
       // give the late answer its chance to draw
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
@@ -584,8 +580,7 @@ describe('the staff window', () => {
       const st = async (c) => (await (await fetch(`${k.url}/api/v1/cases/${c.id}`)).json()).status;
       assert.deepEqual([await st(fast), await st(slow)], ['accepted', 'waiting']);
     } finally {
-      release();
-      await page.unroute(url);
+      await h.off();
     }
   });
 
@@ -595,18 +590,13 @@ describe('the staff window', () => {
   it('a ticket typed while a case loads stays in the box, with the focus', async () => {
     const slow = await residentCase();
     const next = await residentCase();
-    let release;
-    const held = new Promise((r) => { release = r; });
-    let asked;
-    const seen = new Promise((r) => { asked = r; });
-    const url = `${k.url}/api/v1/staff/cases/${slow.id}`;
-    await page.route(url, async (r) => { asked(); await held; await r.continue(); });
+    const h = await hold(page, `${k.url}/api/v1/staff/cases/${slow.id}`);
     try {
       await page.locator('#case-key').fill(slow.id);
       await page.locator('#case-key').press('Enter');
-      await seen;
+      await h.seen;
       await page.locator('#case-key').fill(next.ticket.slice(0, 2));
-      release();
+      h.release();
       await pane().locator('#case-h', { hasText: slow.ticket }).waitFor();
       assert.equal(await page.locator('#case-key').inputValue(), next.ticket.slice(0, 2));
       assert.equal(await page.evaluate(() => document.activeElement.id), 'case-key');
@@ -614,8 +604,7 @@ describe('the staff window', () => {
       await page.keyboard.press('Enter');
       await pane().locator('#case-h', { hasText: next.ticket }).waitFor();
     } finally {
-      release();
-      await page.unroute(url);
+      await h.off();
     }
   });
 
