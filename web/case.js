@@ -9,7 +9,7 @@
 import { t, getLang, fieldCodeEn, paren, STRINGS } from './i18n.js';
 import {
   el, zh, show, go, state, hooks, button, bigButton, contentHtml,
-  stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK, clearBand,
+  stepLabel, friendly, friendlyShort, busy, holdInputs, openDialog, KIOSK, clearBand,
 } from './core.js';
 import { caseLinkBox, onlineScreen, lostLinkWords, dateWords } from './online.js';
 import { visitOffer, visitScreen, visitDoneScreen, slotWords } from './visit.js';
@@ -498,7 +498,10 @@ function conditionsScreen(c, missing = c.condMissing || []) {
     for (const r of list.querySelectorAll(`input[name="cond-${i}"]`)) r.setAttribute('aria-invalid', 'true');
 
   const nextBtn = button(t('conditionsNext'), submit, 'btn btn-primary');
+  let form = null;
   async function submit() {
+    // Enter on a radio while the answers are on their way
+    if (nextBtn.disabled) return;
     const miss = conds.map((x, i) => i).filter(i => c.conditions[i] === undefined);
     c.condMissing = miss;
     if (miss.length) { conditionsScreen(c, miss); focusSummary(); return; }
@@ -507,6 +510,8 @@ function conditionsScreen(c, missing = c.condMissing || []) {
     const here = location.hash;
     const gone = () => location.hash !== here;
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
+    // the 是/否 shown stay the ones sent until the server has them
+    const giveBack = holdInputs(form, [list]);
     try {
       await busy(nextBtn, async () => {
         const { body } = await api('/api/v1/cases/' + c.id + '/conditions', {
@@ -537,6 +542,7 @@ function conditionsScreen(c, missing = c.condMissing || []) {
         return;
       }
       if (gone()) return;
+      giveBack();
       if (await caseProblem(c, err)) return;
       const a = alertBox(wt('errSubmitKept', { msg: friendlyShort(err), ask: askLine(c) }), submit);
       slot.replaceChildren(a);
@@ -550,7 +556,7 @@ function conditionsScreen(c, missing = c.condMissing || []) {
     el('p', { class: 'progress-label' }, t('conditionsKicker')),
     el('h1', {}, t('conditionsHeading')),
     el('p', { class: 'lead' }, t('conditionsIntro')),
-    el('form', { class: 'step-form', novalidate: true, autocomplete: 'off', onSubmit: ev => { ev.preventDefault(); submit(); } },
+    form = el('form', { class: 'step-form', novalidate: true, autocomplete: 'off', onSubmit: ev => { ev.preventDefault(); submit(); } },
       list,
       el('div', { class: 'actions actions-sticky' },
         button(t('back'), () => go('#/p/' + enc(c.proc.id)), 'btn'),
@@ -786,6 +792,8 @@ function stepScreen(c, n) {
   }
 
   async function send() {
+    // one send at a time
+    if (nextBtn.disabled) return;
     const body = answers();
     // the screen the answer is for: a resident who went elsewhere while it
     // was sent (the phone's back button on a slow network, 上一步) was
@@ -794,6 +802,10 @@ function stepScreen(c, n) {
     const here = location.hash;
     const gone = () => location.hash !== here;
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
+    // what is shown stays what was sent: a tick or a digit changed while
+    // it was on its way stood on the screen, and in the draft kept as the
+    // step's accepted answers, while the server had the other
+    const giveBack = holdInputs(form, [checklist, fields]);
     try {
       await busy(nextBtn, async () => {
         const { body: r } = await api('/api/v1/cases/' + c.id + '/steps/' + n, { method: 'POST', body });
@@ -833,6 +845,7 @@ function stepScreen(c, n) {
         return;
       }
       if (gone()) return;
+      giveBack();
       if (await caseProblem(c, err)) return;
       const a = alertBox(wt('errSubmitKept', { msg: friendlyShort(err), ask: askLine(c) }), send);
       slot.replaceChildren(a);

@@ -57,6 +57,37 @@ export async function busy(button, fn, { hold = false } = {}) {
   }
 }
 
+// The answers being sent stay the ones sent: the boxes, ticks and choices
+// in `scopes` (controls, or what holds them) take no change until the answer comes. They stayed
+// usable: a 是 changed to 否 while 下一步 was on its way showed 否 while the
+// server had 是 (and chose the next screen from it); a practice decision
+// changed while it was sent showed beside the verdict of the other. Each
+// control is disabled (a screen reader still reads it, with its value, as
+// unavailable; `inert` would take it out of what it reads) and `marker`
+// (the form) says aria-busy. Returns what gives them back, for a failure:
+// only those it disabled, with what was typed untouched; a control that
+// had the focus (Enter in a box, a scanner) gets it back unless something
+// else took it meanwhile (an error's alert). A send that leaves the screen
+// never calls it.
+export function holdInputs(marker, scopes = [marker]) {
+  const held = [];
+  const CONTROLS = 'input, select, textarea, button';
+  for (const s of scopes) {
+    if (!s) continue;
+    for (const x of [...(s.matches(CONTROLS) ? [s] : []), ...s.querySelectorAll(CONTROLS)])
+      if (!x.disabled) held.push(x);
+  }
+  const had = held.find((x) => x === document.activeElement) || null;
+  for (const x of held) x.disabled = true;
+  if (marker) marker.setAttribute('aria-busy', 'true');
+  return () => {
+    for (const x of held) x.disabled = false;
+    if (marker) marker.removeAttribute('aria-busy');
+    const a = document.activeElement;
+    if (had && had.isConnected && (!a || a === document.body)) had.focus({ preventScroll: true });
+  };
+}
+
 // The band of the window between the sticky header and the sticky
 // 上一步/下一步 bar, gap pixels inside each: where a field and the kiosk's
 // keys must show ({lo, hi} in window pixels). The keypad's reveal and the

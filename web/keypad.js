@@ -241,6 +241,9 @@ function build(kind) {
 
 function press(act) {
   if (!target || !target.isConnected) { detach(); return; }
+  // its step being sent (core.js holdInputs): a key typed into it now
+  // would not be what the server got; the keypad stays for a failure
+  if (target.disabled) return;
   if (document.activeElement !== target) target.focus({ preventScroll: true });
   act();
 }

@@ -91,6 +91,44 @@ describe('labour-handbook walkthrough with touch input', () => {
     await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.locator('#main button', { hasText: '确认，下一步' })));
   });
 
+  // An elder who changed a 是 to 否 while 确认，下一步 was on its way saw 否,
+  // while the server had confirmed 是 (and chose the next screen from it):
+  // the answers stay as sent until the server has them.
+  it('a 否 tapped while 确认，下一步 is sent is not taken: the screen shows what the server confirmed', async () => {
+    await atRoute(page, new RegExp(`^#/case/${caseId}/conditions$`), () => tap(page.locator('#main button', { hasText: '上一步' })));
+    for (let i = 0; i < 3; i++) assert.equal(await page.locator(`#cond-${i}-yes`).isChecked(), true);
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let sent;
+    const seen = new Promise((r) => { sent = r; });
+    await page.route('**/api/v1/cases/*/conditions', async (route) => {
+      sent(route.request().postDataJSON());
+      await held;
+      await route.continue();
+    });
+    try {
+      await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), async () => {
+        await tap(page.locator('#main button', { hasText: '确认，下一步' }));
+        assert.deepEqual((await seen).confirmed, [true, true, true]);
+        // a finger does not wait: forced, so a disabled choice is tapped too
+        await label('cond-0-no').tap({ force: true });
+        release();
+      });
+    } finally {
+      release();
+      await page.unroute('**/api/v1/cases/*/conditions');
+    }
+    const c = await (await fetch(`${k.url}/api/v1/cases/${caseId}`)).json();
+    assert.equal(c.conditions_confirmed, true);
+    // back on the conditions: the answers the server confirmed, every one 是
+    await atRoute(page, new RegExp(`^#/case/${caseId}/conditions$`), () => tap(page.locator('#main button', { hasText: '上一步' })));
+    for (let i = 0; i < 3; i++) {
+      assert.equal(await page.locator(`#cond-${i}-yes`).isChecked(), true, `condition ${i + 1} shows 是`);
+      assert.equal(await page.locator(`#cond-${i}-no`).isChecked(), false, `condition ${i + 1} does not show 否`);
+    }
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.locator('#main button', { hasText: '确认，下一步' })));
+  });
+
   it('step 1: hukou 本市户籍, status 失业', async () => {
     assert.equal(await page.locator('#main .progress-label').innerText(), '第 1 步 / 共 4 步');
     assert.equal(await h1Text(page), '说明您的情况');
