@@ -9,7 +9,7 @@
 // (spreport.js), and a changed procedure its 本事项已更新 notice
 // (changes.js), as in the staff case view. Practice never touches a real
 // case (docs/http-api.md "Practice").
-import { el, busy } from './core.js';
+import { el, busy, holdInputs } from './core.js';
 import { api, ApiError } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { renderField } from './fields.js';
@@ -197,10 +197,17 @@ function decisionForm(c, names, onAnswer, onRestart, onNext) {
       const k = conds.querySelector('input:checked');
       body.condition = k ? Number(k.value) : null;
     }
+    // the decision shown stays the one sent: changed while it was on its
+    // way, it stood (disabled) beside the verdict of the other
+    const giveBack = holdInputs(form, [...form.querySelectorAll('fieldset')]);
     busy(form.querySelector('[type=submit]'), async () => {
       try {
         await onAnswer(body, form);
+        form.removeAttribute('aria-busy');
       } catch (x) {
+        // answered already: it stays as it is, every input disabled below
+        if (!(x instanceof ApiError && x.code === 'already_answered')) giveBack();
+        else form.removeAttribute('aria-busy');
         // the file or the procedure changed under the scenario: this one
         // cannot be answered any more, so offer the way on, not the same
         // button that fails again

@@ -185,6 +185,46 @@ describe('the practice page on its own library', () => {
     assert.deepEqual(await axeSerious(page), []);
   });
 
+  // A decision changed while 提交决定 was on its way showed (disabled) beside
+  // the verdict of the one sent: the form keeps what was sent.
+  it('a decision changed while it is sent is not taken: the form shows the one judged', async () => {
+    await page.locator('#back').click();
+    await start('去世日期写成了将来的日子');
+    await page.locator('#decision-return').check();
+    await page.locator('#flag-death_date').check();
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let got;
+    const seen = new Promise((r) => { got = r; });
+    await page.route('**/api/v1/staff/practice/*/answer', async (route) => {
+      got(route.request().postDataJSON());
+      await held;
+      await route.continue();
+    });
+    let sent;
+    try {
+      await page.locator('#decide').click();
+      sent = await seen;
+      // clicked without waiting: a disabled choice takes the click too
+      await page.locator('label[for="flag-name"]').click({ force: true });
+      await page.locator('label[for="decision-accept"]').click({ force: true });
+      release();
+      await page.locator('#verdict').waitFor();
+    } finally {
+      release();
+      await page.unroute('**/api/v1/staff/practice/*/answer');
+    }
+    assert.deepEqual(sent, { decision: 'return', flags: ['death_date'] });
+    assert.match(await page.locator('#verdict-h').innerText(), /回答正确/);
+    assert.match(await page.locator('#verdict').innerText(), /你的决定：退回补正：填写：对方去世日期/);
+    const shown = await page.evaluate(() => ({
+      decision: document.querySelector('input[name=decision]:checked')?.value,
+      flags: [...document.querySelectorAll('#flags input:checked')].map((x) => x.value),
+    }));
+    assert.deepEqual(shown, { decision: sent.decision, flags: sent.flags });
+    assert.equal(await page.locator('.practice-decision[aria-busy]').count(), 0);
+  });
+
   // A save that leaves the open scenario's answer as it was (a scenario
   // added beside it) keeps it: the trainee half-way through lost it before.
   // One that changes what the window checks (a paper's wording) offers to
