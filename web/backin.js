@@ -7,7 +7,7 @@
 // (POST /api/v1/cases/lookup, throttled).
 
 import { t, getLang } from './i18n.js';
-import { el, show, go, busy, backButton, friendly, KIOSK } from './core.js';
+import { el, show, go, busy, holdInputs, backButton, friendly, KIOSK } from './core.js';
 import { api, ApiError } from './api.js';
 import { fieldErrorP } from './fields.js';
 import { lostLinkWords } from './online.js';
@@ -73,11 +73,15 @@ export function codeScreen() {
     if (!LAST4.test(four)) { badLast4(t('codeLast4Bad')); return; }
     last4Err.replaceChildren();
     last4.removeAttribute('aria-invalid');
+    // the number and the four shown stay the ones looked up: 没有找到 said
+    // beside a code scanned or typed meanwhile was about the other
+    const giveBack = holdInputs(form, [code, last4]);
     try {
       const { body } = await busy(goBtn, () =>
         api('/api/v1/cases/lookup', { method: 'POST', body: { ticket, last4: four } }), { hold: true });
       go('#/case/' + encodeURIComponent(body.id));
     } catch (err) {
+      giveBack();
       const status = err instanceof ApiError ? err.status : 0;
       if (status === 422) { badLast4(t('codeLast4Bad')); return; }
       // a miss or the throttle: what to do instead, in the kiosk's language
@@ -87,6 +91,7 @@ export function codeScreen() {
   }
 
   function submit() {
+    if (goBtn.disabled) return;
     slot.replaceChildren();
     const raw = ascii(code.value);
     const id = CASE_ID.exec(raw);

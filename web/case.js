@@ -1131,6 +1131,8 @@ function ratingSection(c) {
     el('div', { class: 'actions' }, sendBtn));
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
+    if (sendBtn.disabled) return;
+    let giveBack = null;
     if (!score) {
       const a = alertBox(t('ratingChoose'));
       slot.replaceChildren(a);
@@ -1142,6 +1144,9 @@ function ratingSection(c) {
       const body = { score };
       if (text) body.comment = text;
       if (score <= 2) body.reasons = RATE_REASONS.filter(code => picked.has(code));
+      // the rating shown stays the one sent: a comment typed while it was
+      // on its way went with the form, unsent, under 谢谢您的评价
+      giveBack = holdInputs(form, [form.querySelector('fieldset'), why, comment.parentNode]);
       // The hall's kiosk is the residents' device: a staff session left
       // open in its browser (or a window PC running the kiosk page) must
       // not make their rating a staffer's, kept out of 满意率 (the daemon
@@ -1149,13 +1154,14 @@ function ratingSection(c) {
       // sends it without cookies; a browser elsewhere sends them as ever.
       await busy(sendBtn, () => api('/api/v1/cases/' + c.id + '/rating',
         { method: 'POST', body, anonymous: KIOSK }), { hold: true });
-      c.rating = score;
+      c.rating = body.score;
       c.ratingNote = 'ratingThanks';
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.code === 'already_rated') {
         c.rating = score;
         c.ratingNote = 'ratingAlready';
       } else {
+        if (giveBack) giveBack();
         const a = alertBox(t('errRatingFailed', { msg: friendlyShort(err) }));
         slot.replaceChildren(a);
         a.focus();

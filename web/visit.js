@@ -8,7 +8,7 @@
 // this module must not import it back.
 
 import { t, getLang } from './i18n.js';
-import { el, show, go, button, busy, hooks, friendly, KIOSK, liveRoute } from './core.js';
+import { el, show, go, button, busy, holdInputs, hooks, friendly, KIOSK, liveRoute } from './core.js';
 import { api, ApiError } from './api.js';
 import { renderField, fieldTarget } from './fields.js';
 import { caseLinkBox, dateWords } from './online.js';
@@ -106,13 +106,19 @@ export async function visitScreen(c, kit) {
   const slot = el('div', { class: 'alert-slot' });
   const sendBtn = button(t('visitSend'), send, 'btn btn-primary', { id: 'visit-send' });
 
+  let form = null;
   async function send() {
+    // one request at a time (Enter in a box while it is on its way)
+    if (sendBtn.disabled) return;
     const visit = {};
     for (const k of MEMBERS) visit[k] = reads[k]() ?? '';
     // a refusal is drawn only on this form: the resident who went back
     // meanwhile (上一步, the phone's back button) finds it on their return.
     // A request made goes to its confirmation wherever they are.
     const here = location.hash;
+    // the day, address and phone shown stay the ones sent: one changed
+    // meanwhile stood under the server's refusal of the other
+    const giveBack = holdInputs(form);
     try {
       await busy(sendBtn, async () => {
         const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST', body: { visit } });
@@ -132,6 +138,7 @@ export async function visitScreen(c, kit) {
         return;
       }
       if (location.hash !== here) return;
+      giveBack();
       if (await kit.caseProblem(c, err)) return;
       const a = kit.alertBox(friendly(err), send);
       slot.replaceChildren(a);
@@ -146,7 +153,7 @@ export async function visitScreen(c, kit) {
     entries.length ? kit.summary(entries) : null,
     el('h1', {}, t('visitTitle')),
     el('p', { class: 'lead' }, t('visitIntro')),
-    el('form', { class: 'step-form visit-form', novalidate: true, autocomplete: 'off', onSubmit: ev => { ev.preventDefault(); send(); } },
+    form = el('form', { class: 'step-form visit-form', novalidate: true, autocomplete: 'off', onSubmit: ev => { ev.preventDefault(); send(); } },
       nodes),
     el('div', { class: 'actions actions-sticky' },
       // from home there is no number to take instead
