@@ -5,7 +5,7 @@
 // admin console: a procedure's open reports (step, kind, note, who, when),
 // each with 已处理 and an optional reply.
 
-import { el, busy, stepLabel, closable, focusMark } from './core.js';
+import { el, busy, holdInputs, stepLabel, closable, focusMark } from './core.js';
 import { api } from './api.js';
 import { errorText } from './auth.js';
 
@@ -68,6 +68,9 @@ function reportForm({ procedure, hash, step, label }, closed) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const kind = form.querySelector('input[type=radio]:checked').value;
+    // the kind and the words shown stay the ones sent: words added while
+    // it was on its way went with the form, unsent, under 已报告
+    const giveBack = holdInputs(form, [form.querySelector('fieldset'), note]);
     busy(form.querySelector('[type=submit]'), async () => {
       err.replaceChildren();
       const free = focusMark(form);
@@ -75,6 +78,7 @@ function reportForm({ procedure, hash, step, label }, closed) {
         await api(`/api/v1/staff/procedures/${enc(procedure)}/reports`,
           { method: 'POST', body: { hash, step, kind, note: note.value } });
       } catch (x) {
+        giveBack();
         err.textContent = errorText(x);
         if (free()) note.focus();
         return;
