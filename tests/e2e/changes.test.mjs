@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addUser, login, request } from '../api/helpers.mjs';
-import { useKiosk, kioskPage, shot, poll, axeSerious } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, poll, axeSerious, hold } from './helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const PW = 'wang-password-1';
@@ -182,24 +182,21 @@ describe('本事项已更新 in the staff case view', () => {
     await item.getByRole('button', { name: /看看改了什么/ }).click();
     await item.locator('.diff-add', { hasText: '照片 6 张' }).waitFor();
     const list = (u) => u.pathname === '/api/v1/staff/changes';
-    let release;
-    const held = new Promise((r) => { release = r; });
-    await page.route(list, async (r) => { await held; await r.continue(); });
+    const drawn = await hold(page, list);
     try {
       await item.getByRole('button', { name: '我已阅读' }).click();
       // confirmed (the item says so); the list drawn again is held
       await item.locator('.msg-ok', { hasText: /^已确认阅读/ }).waitFor();
       await page.locator('#window-no').fill('');
       await page.keyboard.type('1');
-      release();
+      drawn.release();
       // the list drawn again, with its message (a child of the list)
       await page.locator('#changes-list > .msg-ok', { hasText: /^已确认阅读/ }).waitFor();
       await page.keyboard.type('2');
       assert.equal(await page.locator('#window-no').inputValue(), '12', 'typed on in the same box');
       assert.equal(await page.locator('#case-key').inputValue(), '', 'nothing went to the ticket box');
     } finally {
-      release();
-      await page.unroute(list);
+      await drawn.off();
     }
     assert.equal((await changes()).changed, false);
   });

@@ -10,7 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { useKiosk, kioskPage, shot, axeSerious, staffLogin, sampleCalendarLacks } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, axeSerious, staffLogin, sampleCalendarLacks, hold } from './helpers.mjs';
 import { addUser, login, authHeaders, stoppedClockFor } from '../api/helpers.mjs';
 import { labourCase, apiPost } from './labour-case.mjs';
 
@@ -201,21 +201,18 @@ describe('回访 on the staff page', () => {
       // (r17, 12-07). The result's answer is held while typing.
       const other = p.locator('#followup-list li.followup-row', { hasText: cases[2].ticket }).locator('textarea.followup-text');
       const recorded = (u) => u.pathname === `/api/v1/staff/followups/${f.id}`;
-      let release;
-      const held = new Promise((r) => { release = r; });
-      await p.route(recorded, async (r) => { await held; await r.continue(); });
+      const result = await hold(p, recorded);
       try {
         await row.locator('textarea.followup-text').fill('已回电致歉');
         await row.getByRole('button', { name: /^满意/ }).click();
         await other.click();
         await p.keyboard.type('今天');
-        release();
+        result.release();
         await p.locator('#followup-list li.followup-row.is-done', { hasText: cases[0].ticket }).waitFor();
         await p.keyboard.type('下午');
         assert.equal(await other.inputValue(), '今天下午', 'the next note goes on where it was typed');
       } finally {
-        release();
-        await p.unroute(recorded);
+        await result.off();
       }
       phone.assertClean('phone call-backs');
     } finally {

@@ -375,14 +375,15 @@ export function sampleCalendarLacks(day) {
 
 // Holds the page's requests matching url (a page.route pattern) until
 // release(): for a test that acts while an answer is on its way. seen
-// resolves once the first is asked; off() releases and unroutes (in a
-// finally). Routing makes a kept page closed instead of kept (kioskPage).
+// resolves with the first request once it is asked; off() releases and
+// unroutes (in a finally). Routing makes a kept page closed instead of
+// kept (kioskPage).
 export async function hold(page, url) {
   let release;
   const held = new Promise((r) => { release = r; });
   let asked;
   const seen = new Promise((r) => { asked = r; });
-  await page.route(url, async (route) => { asked(); await held; await route.continue(); });
+  await page.route(url, async (route) => { asked(route.request()); await held; await route.continue(); });
   return {
     seen, release,
     async off() { release(); await page.unroute(url); },

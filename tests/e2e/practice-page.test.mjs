@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addUser, authHeaders, login, makeTmp, writeTree, rmTmp } from '../api/helpers.mjs';
-import { useKiosk, kioskPage, poll, axeSerious, shot, LANDSCAPE } from './helpers.mjs';
+import { useKiosk, kioskPage, poll, axeSerious, shot, LANDSCAPE, hold } from './helpers.mjs';
 
 const PROC = `# 亲属关系证明
 
@@ -192,27 +192,18 @@ describe('the practice page on its own library', () => {
     await start('去世日期写成了将来的日子');
     await page.locator('#decision-return').check();
     await page.locator('#flag-death_date').check();
-    let release;
-    const held = new Promise((r) => { release = r; });
-    let got;
-    const seen = new Promise((r) => { got = r; });
-    await page.route('**/api/v1/staff/practice/*/answer', async (route) => {
-      got(route.request().postDataJSON());
-      await held;
-      await route.continue();
-    });
+    const answer = await hold(page, '**/api/v1/staff/practice/*/answer');
     let sent;
     try {
       await page.locator('#decide').click();
-      sent = await seen;
+      sent = (await answer.seen).postDataJSON();
       // clicked without waiting: a disabled choice takes the click too
       await page.locator('label[for="flag-name"]').click({ force: true });
       await page.locator('label[for="decision-accept"]').click({ force: true });
-      release();
+      answer.release();
       await page.locator('#verdict').waitFor();
     } finally {
-      release();
-      await page.unroute('**/api/v1/staff/practice/*/answer');
+      await answer.off();
     }
     assert.deepEqual(sent, { decision: 'return', flags: ['death_date'] });
     assert.match(await page.locator('#verdict-h').innerText(), /回答正确/);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { addUser, login, makeTmp, request, startDaemon, stopChecked, authHeaders, userCmd, stoppedClockFor } from '../api/helpers.mjs';
 import { WINDOW_TREE, residentCase } from '../api/staff-helpers.mjs';
-import { kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR, launchBrowser } from './helpers.mjs';
+import { kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR, launchBrowser, hold } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
 // The daemon's clock and the page's stand still at the instant this file
@@ -254,15 +254,13 @@ describe('the day\'s report page', () => {
   // (the class of CI's 12-07 flake: a page writing an input after an await).
   // The first answer is held while the admin picks a day.
   it('a day picked while the report loads stays in the box', async () => {
-    let release;
-    const held = new Promise((r) => { release = r; });
     const rep = (u) => u.pathname === '/api/v1/admin/report' && !u.searchParams.has('format');
-    await page.route(rep, async (r) => { await held; await r.continue(); });
+    const first = await hold(page, rep);
     try {
       await page.goto(`${h.url}/admin/report`);
       await page.locator('#date').waitFor();
       await page.locator('#date').fill('2026-01-01');
-      release();
+      first.release();
       // today's answer drawn (its owed cases come last)
       await page.locator('#owed-cases').waitFor();
       assert.equal((await page.locator('#main h1').innerText()).trim(), `日报 ${today()}`);
@@ -271,8 +269,7 @@ describe('the day\'s report page', () => {
       await poll(async () => assert.match(await page.locator('#users').innerText(), /这一天没有工作人员办件记录/));
       assert.equal((await page.locator('#main h1').innerText()).trim(), '日报 2026-01-01');
     } finally {
-      release();
-      await page.unroute(rep);
+      await first.off();
     }
   });
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useKiosk, kioskPage, atRoute, h1Text, shot, poll, axeSerious, smallTargets, PORTRAIT, ROOT, WEB_DIR, staffLogin, setMode,
+  useKiosk, kioskPage, atRoute, h1Text, shot, poll, axeSerious, smallTargets, PORTRAIT, ROOT, WEB_DIR, staffLogin, setMode, hold,
 } from './helpers.mjs';
 import { addUser, BIN } from '../api/helpers.mjs';
 
@@ -97,26 +97,17 @@ describe('labour-handbook walkthrough with touch input', () => {
   it('a 否 tapped while 确认，下一步 is sent is not taken: the screen shows what the server confirmed', async () => {
     await atRoute(page, new RegExp(`^#/case/${caseId}/conditions$`), () => tap(page.locator('#main button', { hasText: '上一步' })));
     for (let i = 0; i < 3; i++) assert.equal(await page.locator(`#cond-${i}-yes`).isChecked(), true);
-    let release;
-    const held = new Promise((r) => { release = r; });
-    let sent;
-    const seen = new Promise((r) => { sent = r; });
-    await page.route('**/api/v1/cases/*/conditions', async (route) => {
-      sent(route.request().postDataJSON());
-      await held;
-      await route.continue();
-    });
+    const conds = await hold(page, '**/api/v1/cases/*/conditions');
     try {
       await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), async () => {
         await tap(page.locator('#main button', { hasText: '确认，下一步' }));
-        assert.deepEqual((await seen).confirmed, [true, true, true]);
+        assert.deepEqual((await conds.seen).postDataJSON().confirmed, [true, true, true]);
         // a finger does not wait: forced, so a disabled choice is tapped too
         await label('cond-0-no').tap({ force: true });
-        release();
+        conds.release();
       });
     } finally {
-      release();
-      await page.unroute('**/api/v1/cases/*/conditions');
+      await conds.off();
     }
     const c = await (await fetch(`${k.url}/api/v1/cases/${caseId}`)).json();
     assert.equal(c.conditions_confirmed, true);
