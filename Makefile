@@ -146,6 +146,15 @@ $(BUILD)/powercut.so: tests/powercut/powercut.c tests/powercut/powercut.h | $(BU
 $(BUILD)/powercut-undo: tests/powercut/undo.c tests/powercut/powercut.h | $(BUILD)/obj
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -o $@ $<
 
+# Cheap Argon2id for the test daemons (tests/fasthash/fasthash.c says what
+# it changes and what it leaves): a plain build even in a sanitized variant,
+# never linked into spkiosk. None under TSan, whose daemons keep the real
+# limits (tests/api/db-shortcuts.mjs uses it only where it is built).
+FASTHASH_SO = $(if $(filter thread,$(SAN)),,$(BUILD)/fasthash.so)
+$(BUILD)/fasthash.so: tests/fasthash/fasthash.c | $(BUILD)/obj
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $$(pkg-config --cflags libsodium) -fPIC -shared \
+	  -o $@ $< $$(pkg-config --libs libsodium) -ldl
+
 deps:
 	@sh scripts/deps.sh build
 deps-test:
@@ -194,7 +203,7 @@ unit: $(UNIT_BIN)
 # of it the 30 s grace of a call) and schedule (29 s) started late.
 API_JOBS ?= 4
 API_FIRST = rate schedule auth auth-throttle notify http-conns floods metrics admin-save-full flood
-api: $(BUILD)/spkiosk $(BUILD)/powercut.so $(BUILD)/powercut-undo
+api: $(BUILD)/spkiosk $(BUILD)/powercut.so $(BUILD)/powercut-undo $(FASTHASH_SO)
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node tests/run-files.mjs --concurrency=$(API_JOBS) tests/api \
 	  $(API_FIRST:%=tests/api/%.test.mjs)
 
@@ -371,9 +380,9 @@ E2E_FIRST = staff keypad a11y display admin focus-clear staff-stale evaluators l
             followup print phone-ask visit devices-reconnect layout staff-races phone staff-focus
 E2E_RUN  = node tests/run-files.mjs --concurrency=$(E2E_JOBS) tests/e2e $(E2E_FIRST:%=tests/e2e/%.test.mjs)
 # One chromium serves every file (tests/e2e/browser-server.mjs).
-e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
+e2e: $(BUILD)/spkiosk $(FASTHASH_SO) node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node tests/e2e/browser-server.mjs $(E2E_RUN)
-e2e-shots: $(BUILD)/spkiosk node_modules/.package-lock.json
+e2e-shots: $(BUILD)/spkiosk $(FASTHASH_SO) node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) SHOTS=$(abspath $(BUILD)/e2e-shots) \
 	  node tests/e2e/browser-server.mjs $(E2E_RUN)
 

@@ -1,6 +1,7 @@
-// Two shortcuts for the tests' databases, both made with the binary under
-// test (SPKIOSK_BIN) and kept for one run of a suite; the daemon is not
-// changed by either, and every login still verifies a full Argon2id hash.
+// Three shortcuts for the tests' daemons: two for their databases, both
+// made with the binary under test (SPKIOSK_BIN) and kept for one run of a
+// suite, and cheap password hashes. The daemon's code is not changed by
+// any of them; the third makes its Argon2id hashes at the minimum limits.
 //
 // 1. A migrated template. A daemon's first start on a new file runs every
 //    migration (~0.1 s of a core) and a suite starts ~360 of them. The
@@ -22,6 +23,14 @@
 //    sqlite3 shell, the name and the times (created_at, updated_at: now, as
 //    the CLI writes them) replaced: every other column, the hash, the
 //    posts a role gets by default, display, disabled, is the CLI's own.
+// 3. Cheap hashes. tests/fasthash/fasthash.c, preloaded (hashShimEnv) into
+//    the daemons startDaemon starts and the `spkiosk user` commands run
+//    here and by userCmd, makes the Argon2id hashes at libsodium's minimum
+//    limits: a daemon's first start hashes its admin's password and each
+//    login verifies one (~1,100 in the HTTP suite, ~90 s of its 216 s of
+//    CPU). The daemon's code is the same; only the hashes' cost changes,
+//    and the unit tests keep the real limits. Used only where the library
+//    is built beside the binary (make api, make e2e; not under TSan).
 //
 // A run's folder: tests/run-files.mjs (make api, make e2e) makes one,
 // names it in SPKIOSK_TEST_RUN_DIR for every test file, and removes it at
@@ -36,7 +45,8 @@
 // first start, of `user add` itself): startDaemon({fresh: true}) /
 // useDaemon({fresh: true}) for one daemon, addUser(..., {cli: true}) for
 // one user, setShortcuts({template: false, hashes: false}) for every call
-// of the test file, SPKIOSK_TEST_SHORTCUTS=0 for a whole run. Without the
+// of the test file (the cheap hashes among them: every hash at the real
+// limits), SPKIOSK_TEST_SHORTCUTS=0 for a whole run. Without the
 // sqlite3 shell both fall back to the slow way.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -51,6 +61,19 @@ const shortcuts = { template: process.env.SPKIOSK_TEST_SHORTCUTS !== '0',
 export function setShortcuts({ template, hashes } = {}) {
   if (template !== undefined) shortcuts.template = template;
   if (hashes !== undefined) shortcuts.hashes = hashes;
+}
+
+// env (a process's environment) with tests/fasthash/fasthash.so preloaded
+// too, when the hash shortcut is on and the library is built beside bin;
+// env itself otherwise. A library already preloaded (faketime) stays, and
+// an ASan daemon is told not to insist on its runtime coming first (the
+// library is not instrumented).
+export function hashShimEnv(bin, env) {
+  const so = path.join(path.dirname(bin), 'fasthash.so');
+  if (!shortcuts.hashes || !fs.existsSync(so)) return env;
+  const pre = env.LD_PRELOAD ? `${env.LD_PRELOAD}:${so}` : so;
+  return { ...env, LD_PRELOAD: pre,
+    ASAN_OPTIONS: `${env.ASAN_OPTIONS ? `${env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0` };
 }
 
 let ownRunDir = null;
@@ -106,7 +129,8 @@ function template(bin) {
   try {
     const db = path.join(dir, 't.db');
     const r = spawnSync(bin, ['user', 'add', 'template', '--role', 'staff', '--db', db],
-      { input: 'template-password-1\n', encoding: 'utf8', timeout: 30_000 });
+      { input: 'template-password-1\n', encoding: 'utf8', timeout: 30_000,
+        env: hashShimEnv(bin, process.env) });
     if (r.status !== 0) throw new Error(`the template database: user add: ${r.stderr}`);
     // secure_delete and VACUUM: nothing of the deleted row stays in the
     // file (a test reads the raw file for a password); the shell's close,

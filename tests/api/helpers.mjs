@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addUserFast, copyTemplate, rememberUser } from './db-shortcuts.mjs';
+import { addUserFast, copyTemplate, hashShimEnv, rememberUser } from './db-shortcuts.mjs';
 
 export { setShortcuts } from './db-shortcuts.mjs';
 
@@ -57,7 +57,9 @@ export function sha256File(p) {
 // so that proc is still the daemon. A db not there yet starts as a copy of
 // the run's migrated template (tests/api/db-shortcuts.mjs), unless fresh:
 // true (a test of how a database is made, migrated or first started) or a
-// wrap is given: then the daemon makes it.
+// wrap is given: then the daemon makes it. Its password hashes are cheap
+// (db-shortcuts.mjs, hashShimEnv) unless realHash: true (a test of what a
+// hash's cost does: the hashing slots) or baseEnv: false.
 // Returns {url, port, proc, stop(signal) -> Promise<{code, signal}>,
 //          stderr() -> string, stdout() -> string, exited}.
 export async function startDaemon(opts = {}) {
@@ -78,7 +80,9 @@ export async function startDaemon(opts = {}) {
   const proc = spawn(wrap.length ? wrap[0] : BIN, wrap.length ? [...wrap.slice(1), BIN, ...args] : args, {
     cwd,
     // baseEnv: false gives exactly opts.env (a variable left out is unset)
-    env: opts.baseEnv === false ? { ...(opts.env ?? {}) } : { ...process.env, ...(opts.env ?? {}) },
+    env: opts.baseEnv === false ? { ...(opts.env ?? {}) }
+      : opts.realHash ? { ...process.env, ...(opts.env ?? {}) }
+        : hashShimEnv(BIN, { ...process.env, ...(opts.env ?? {}) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -320,13 +324,13 @@ export function allHtml(p) {
 // `files`; a copy of the run's template unless `fresh`, see startDaemon);
 // after, stop it with SIGTERM, require exit 0, remove the files.
 // The returned handle's `daemon` is set once the hook has run.
-export function useDaemon({ tree, files, fresh } = {}) {
+export function useDaemon({ tree, files, fresh, realHash } = {}) {
   const h = { daemon: null, tmp: null, db: null };
   before(async () => {
     h.tmp = makeTmp();
     const t = files ? writeTree(path.join(h.tmp, 'tree'), files) : (tree ?? FIXTURE_TREE);
     h.db = path.join(h.tmp, 'x.db');
-    h.daemon = await startDaemon({ tree: t, db: h.db, fresh });
+    h.daemon = await startDaemon({ tree: t, db: h.db, fresh, realHash });
   });
   after(() => stopChecked(h.daemon, h.tmp));
   return h;
@@ -359,8 +363,10 @@ export function adminPassword(daemon) {
 }
 
 // Runs `spkiosk user ARGS...` with input on stdin; returns {status, stdout, stderr}.
-export function userCmd(args, input = '') {
-  const r = spawnSync(BIN, ['user', ...args], { input, encoding: 'utf8', timeout: 30_000 });
+// Its hashes are cheap (db-shortcuts.mjs, hashShimEnv) unless realHash.
+export function userCmd(args, input = '', { realHash = false } = {}) {
+  const r = spawnSync(BIN, ['user', ...args], { input, encoding: 'utf8', timeout: 30_000,
+    env: realHash ? process.env : hashShimEnv(BIN, process.env) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -370,12 +376,14 @@ export function userCmd(args, input = '') {
 // its row (the same Argon2id hash) under their name, inserted with the
 // sqlite3 shell (tests/api/db-shortcuts.mjs). A dbPath not there yet
 // starts as a copy of the run's template. opts.cli: true runs the command
-// every time, on the file as it is (a test of `user add` itself).
-export function addUser(dbPath, name, role, password, { cli = false } = {}) {
-  if (!cli && addUserFast(BIN, dbPath, name, role, password)) return;
-  const r = userCmd(['add', name, '--role', role, '--db', dbPath], `${password}\n`);
+// every time, on the file as it is (a test of `user add` itself);
+// opts.realHash too, its hash at the real limits (a daemon started with
+// realHash, whose hashes' cost is what is tested).
+export function addUser(dbPath, name, role, password, { cli = false, realHash = false } = {}) {
+  if (!cli && !realHash && addUserFast(BIN, dbPath, name, role, password)) return;
+  const r = userCmd(['add', name, '--role', role, '--db', dbPath], `${password}\n`, { realHash });
   assert.equal(r.status, 0, `user add ${name}: ${r.stderr}`);
-  if (!cli) rememberUser(BIN, dbPath, name, role, password);
+  if (!cli && !realHash) rememberUser(BIN, dbPath, name, role, password);
 }
 
 // Logs in; returns {cookie, csrf, user, role}. Throws unless 200.
