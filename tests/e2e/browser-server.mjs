@@ -5,13 +5,14 @@
 // run. Exits with the command's status; the browser goes when it ends.
 // Usage: node tests/e2e/browser-server.mjs COMMAND [ARG…]
 import { spawn } from 'node:child_process';
-import { CHROMIUM_ARGS, chromium } from './helpers.mjs';
+import { CHROMIUM_ARGS, checkPlaywrightFeatures, chromium } from './helpers.mjs';
 
 const [cmd, ...args] = process.argv.slice(2);
 if (!cmd) {
   console.error('usage: node tests/e2e/browser-server.mjs COMMAND [ARG...]');
   process.exit(2);
 }
+checkPlaywrightFeatures();
 const server = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, E2E_BROWSER_WS: server.wsEndpoint() } });
 const code = await new Promise((resolve) => {

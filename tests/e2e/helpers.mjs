@@ -40,8 +40,43 @@ export const SHOTS = process.env.SHOTS || '';
 export const PORTRAIT = { width: 1080, height: 1920 };
 export const LANDSCAPE = { width: 1920, height: 1080 };
 
+// Features playwright-core 1.65.1 (package-lock.json) disables in every
+// chromium it launches. Chromium keeps only the last --disable-features of
+// its command line, and playwright's comes before ours, so ours must name
+// them again; checkPlaywrightFeatures() fails the run if an upgrade of
+// playwright-core changes its list.
+const PLAYWRIGHT_DISABLED = ['AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable', 'LensOverlay', 'MediaRouter', 'PaintHolding',
+  'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect', 'TcpPortRandomizationWin',
+  'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch',
+  'msForceBrowserSignIn', 'msEdgeUpdateLaunchServicesPreferredVersion'];
+// Chromium 156 loads the address bar's suggestion popup, a WebUI page of
+// its own (chrome://omnibox-popup.top-chrome/, and its AI-mode variant),
+// into a renderer of its own for every window, which in headless is every
+// page a test opens: 0.6 s of a core each, nobody ever seeing it, about a
+// third of what a new page and a load of the kiosk cost (1.47 s against
+// 0.65 s of CPU per context, medians of two runs of ten, 2026-12-07).
+const OURS_DISABLED = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  `--disable-features=${[...PLAYWRIGHT_DISABLED, ...OURS_DISABLED].join(',')}`];
+
+// Throws unless every feature the installed playwright-core disables is in
+// PLAYWRIGHT_DISABLED (read from its bundle's source: it exports no list).
+// Called once per launch of a browser (browser-server.mjs, launchBrowser).
+export function checkPlaywrightFeatures() {
+  const bundle = path.join(path.dirname(require.resolve('playwright-core/package.json')), 'lib', 'coreBundle.js');
+  const src = fs.readFileSync(bundle, 'utf8');
+  const m = /\bdisabledFeatures = \[([^\]]*)\]/.exec(src);
+  if (!m) throw new Error(`${bundle}: no disabledFeatures list found; see PLAYWRIGHT_DISABLED in tests/e2e/helpers.mjs`);
+  const theirs = [...m[1].replace(/\/\/[^\n]*/g, '').matchAll(/"([^"]+)"/g)].map((x) => x[1]);
+  const missing = theirs.filter((f) => !PLAYWRIGHT_DISABLED.includes(f));
+  if (!theirs.length || missing.length) {
+    throw new Error(`playwright-core disables ${missing.join(', ') || 'no feature we can read'} too: ` +
+      'add it to PLAYWRIGHT_DISABLED in tests/e2e/helpers.mjs (our --disable-features replaces its own)');
+  }
+}
 
 // The browser of a test file: Debian's chromium, launched for the file,
 // or, under `make e2e` (tests/e2e/browser-server.mjs), a connection to the
@@ -53,6 +88,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 export async function launchBrowser() {
   const ws = process.env.E2E_BROWSER_WS;
   if (ws) return chromium.connect(ws);
+  checkPlaywrightFeatures();
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
