@@ -32,14 +32,17 @@ struct gzip_blob {
 struct gzip_blob *gzip_compress(const void *in, size_t len, int level);
 
 /* A body's compressed copy, made by the first reader that asks. Zero-filled
- * (calloc, or GZIP_LAZY_INIT) is empty. */
+ * (calloc, or GZIP_LAZY_INIT) is empty, to be made at level 6; level, set
+ * before any reader can ask, picks another (1-9). */
 struct gzip_lazy {
     _Atomic(struct gzip_blob *) blob;
+    int level;
 };
-#define GZIP_LAZY_INIT {NULL}
+#define GZIP_LAZY_INIT {NULL, 0}
 
-/* The compressed copy of raw[0..len) held by z, compressing it now (level
- * 6) if no reader did yet; two threads may both compress, one copy is kept.
+/* The compressed copy of raw[0..len) held by z, compressing it now (at
+ * z->level, 6 when 0) if no reader did yet; two threads may both compress,
+ * one copy is kept.
  * NULL when the body is under GZIP_MIN, compressing does not pay (blob len
  * 0) or memory ran out: then the body goes as it is. The blob lives until
  * gzip_lazy_clear; raw must be the same bytes on every call. */

@@ -1,7 +1,8 @@
 /* assets: static files of the UI. The embedded copy is immutable, so its
- * hashed names, rewritten references, ETags and gzip copies are made once
- * at start (issue #13: a kiosk then asks for each file once a year, and
- * gets it compressed); a file of a --web folder or of the
+ * hashed names, rewritten references and ETags are made once at start, and
+ * each gzip copy once, by the first request that takes it (issue #13: a
+ * kiosk then asks for each file once a year, and gets it compressed); a
+ * file of a --web folder or of the
  * media folder is streamed from disk per request, so that an edit shows on
  * reload and a slow reader pins no copy of it. */
 #include "assets.h"
@@ -25,8 +26,8 @@ static char *assets_dir;
 static char *assets_media_root;   /* the procedures folder: media are its _assets/ */
 
 /* An embedded file as served: its references to other files rewritten to
- * their hashed names, an ETag of those bytes, and a gzip copy made at
- * start for text (issue #13). */
+ * their hashed names, an ETag of those bytes, and for text a gzip copy
+ * made at the first request that accepts it (issue #13). */
 struct assets_file {
     const char *name;           /* "app.js", as in web/ */
     char *hashed;               /* "app.3f2a9c1e.js"; NULL for a page (HTML) */
@@ -66,23 +67,43 @@ static bool assets_name_char(unsigned char c)
            c == '.' || c == '-' || c == '_' || c == '/';
 }
 
-/* The next reference to file `name` in data[from..len): "/assets/NAME" (a
- * page, a stylesheet) or "./NAME" (a module's import), NAME ending there.
- * Returns its offset (of NAME) or len. */
-static size_t assets_ref_next(const unsigned char *data, size_t len, size_t from,
-                              const char *name)
+/* The embedded file named data[0..len), or embed_assets_count. */
+static size_t assets_find(const unsigned char *data, size_t len)
 {
-    size_t n = strlen(name), i;
+    size_t j;
 
-    for (i = from; i + n <= len; i++) {
-        if (memcmp(data + i, name, n) != 0)
+    for (j = 0; j < embed_assets_count; j++)
+        if (strlen(embed_assets[j].name) == len && memcmp(embed_assets[j].name, data, len) == 0)
+            return j;
+    return embed_assets_count;
+}
+
+/* The next reference in data[from..len) to another embedded file that is
+ * not a page: "/assets/NAME" (a page, a stylesheet) or "./NAME" (a
+ * module's import; not "../NAME"), NAME being the whole run of name
+ * characters there. Returns the offset of NAME, *which the file's index;
+ * len when there is none. One pass over the bytes: a start-up used to
+ * search each file once for every other file's name, a third of the HTTP
+ * tests' CPU (~450 daemon starts). */
+static size_t assets_ref_next(const unsigned char *data, size_t len, size_t from, size_t self,
+                              size_t *which)
+{
+    size_t i, at, end, j;
+
+    for (i = from; i < len; i++) {
+        if (data[i] == '/' && len - i >= 8 && memcmp(data + i, "/assets/", 8) == 0)
+            at = i + 8;
+        else if (data[i] == '.' && i + 1 < len && data[i + 1] == '/' && (i == 0 || data[i - 1] != '.'))
+            at = i + 2;
+        else
             continue;
-        if (i + n < len && assets_name_char(data[i + n]))
-            continue;
-        if ((i >= 8 && memcmp(data + i - 8, "/assets/", 8) == 0) ||
-            (i >= 2 && memcmp(data + i - 2, "./", 2) == 0 &&
-             (i == 2 || data[i - 3] != '.')))
-            return i;
+        for (end = at; end < len && assets_name_char(data[end]); end++)
+            ;
+        j = assets_find(data + at, end - at);
+        if (j < embed_assets_count && j != self && !assets_is_page(embed_assets[j].name)) {
+            *which = j;
+            return at;
+        }
     }
     return len;
 }
@@ -91,20 +112,23 @@ static size_t assets_ref_next(const unsigned char *data, size_t len, size_t from
 static bool *assets_refs(size_t n)
 {
     bool *refs = calloc(n ? n * n : 1, sizeof *refs);
-    size_t i, j;
+    size_t i, at, j;
 
     for (i = 0; refs && i < n; i++)
-        for (j = 0; j < n; j++)
-            refs[i * n + j] = i != j && !assets_is_page(embed_assets[j].name) &&
-                              assets_ref_next(embed_assets[i].data, embed_assets[i].size, 0,
-                                              embed_assets[j].name) < embed_assets[i].size;
+        for (at = 0; (at = assets_ref_next(embed_assets[i].data, embed_assets[i].size, at, i, &j)) <
+                     embed_assets[i].size;
+             at++)
+            refs[i * n + j] = true;
     return refs;
 }
 
-/* File i's name hash: over its own bytes and those of every file it
- * reaches through its references, so that the name changes whenever the
- * rewritten bytes could (a cycle of imports is fine: it is a set). */
-static int assets_name_hash(size_t i, const bool *refs, size_t n, char hex[9])
+/* File i's name hash: over the names and the digests (own[j], of its bytes
+ * alone) of itself and of every file it reaches through its references, so
+ * that the name changes whenever the rewritten bytes could (a cycle of
+ * imports is fine: it is a set). Each file's bytes are hashed once, not
+ * once for every file that reaches it. */
+static int assets_name_hash(size_t i, const bool *refs, size_t n,
+                            const unsigned char (*own)[crypto_hash_sha256_BYTES], char hex[9])
 {
     bool *seen = calloc(n, sizeof *seen);
     size_t *stack = malloc(n * sizeof *stack), top = 0, j, k;
@@ -129,7 +153,7 @@ static int assets_name_hash(size_t i, const bool *refs, size_t n, char hex[9])
         if (seen[j]) {
             crypto_hash_sha256_update(&st, (const unsigned char *)embed_assets[j].name,
                                       strlen(embed_assets[j].name) + 1);
-            crypto_hash_sha256_update(&st, embed_assets[j].data, embed_assets[j].size);
+            crypto_hash_sha256_update(&st, own[j], crypto_hash_sha256_BYTES);
         }
     crypto_hash_sha256_final(&st, h);
     sodium_bin2hex(hex, 9, h, 4);
@@ -160,7 +184,7 @@ static char *assets_hashed_name(const char *name, const char *hex)
 static int assets_rewrite(size_t i, const bool *refs, size_t n, struct assets_file *f)
 {
     const unsigned char *data = embed_assets[i].data;
-    size_t len = embed_assets[i].size, pos = 0, j, best, at, next;
+    size_t len = embed_assets[i].size, pos = 0, j, at;
     struct strbuf sb = STRBUF_INIT;
     bool any = false;
 
@@ -169,25 +193,14 @@ static int assets_rewrite(size_t i, const bool *refs, size_t n, struct assets_fi
     if (!any)
         return 0;
     for (;;) {
-        /* the earliest reference to any file from pos on */
-        best = n;
-        at = len;
-        for (j = 0; j < n; j++) {
-            if (!refs[i * n + j])
-                continue;
-            next = assets_ref_next(data, len, pos, embed_assets[j].name);
-            if (next < at) {
-                at = next;
-                best = j;
-            }
-        }
+        at = assets_ref_next(data, len, pos, i, &j);
         if (strbuf_append(&sb, (const char *)data + pos, at - pos) != 0)
             goto oom;
-        if (best == n)
+        if (at == len)
             break;
-        if (strbuf_puts(&sb, assets_files[best].hashed) != 0)
+        if (strbuf_puts(&sb, assets_files[j].hashed) != 0)
             goto oom;
-        pos = at + strlen(embed_assets[best].name);
+        pos = at + strlen(embed_assets[j].name);
     }
     f->size = sb.len;
     f->own = (unsigned char *)strbuf_take(&sb);
@@ -210,20 +223,25 @@ int assets_init(const char *web_dir)
 {
     size_t i, n = embed_assets_count;
     bool *refs = NULL;
+    unsigned char (*own)[crypto_hash_sha256_BYTES] = NULL;
     char hex[9];
     int rc = -1;
 
     if (web_dir)
         return (assets_dir = strdup(web_dir)) ? 0 : -1;
-    if (!(assets_files = calloc(n ? n : 1, sizeof *assets_files)) || !(refs = assets_refs(n)))
+    if (!(assets_files = calloc(n ? n : 1, sizeof *assets_files)) || !(refs = assets_refs(n)) ||
+        !(own = malloc((n ? n : 1) * sizeof *own)))
         goto out;
     assets_n = n;
+    for (i = 0; i < n; i++)
+        crypto_hash_sha256(own[i], embed_assets[i].data, embed_assets[i].size);
     for (i = 0; i < n; i++) {
         assets_files[i].name = embed_assets[i].name;
         assets_files[i].data = embed_assets[i].data;
         assets_files[i].size = embed_assets[i].size;
         if (!assets_is_page(embed_assets[i].name) &&
-            (assets_name_hash(i, refs, n, hex) != 0 ||
+            (assets_name_hash(i, refs, n, (const unsigned char (*)[crypto_hash_sha256_BYTES])own,
+                              hex) != 0 ||
              !(assets_files[i].hashed = assets_hashed_name(embed_assets[i].name, hex))))
             goto out;
     }
@@ -232,17 +250,16 @@ int assets_init(const char *web_dir)
         if (assets_rewrite(i, refs, n, f) != 0)
             goto out;
         assets_etag(f->data, f->size, f->etag);
-        /* once, at the best level: the bytes never change while we run */
+        /* once, at the best level, by the first request that accepts it:
+         * the bytes never change while we run, and compressing all of them
+         * at start cost every start ~30 ms of a core for files a kiosk
+         * asks for once a year */
         f->compress = assets_compressible(assets_type(f->name)) && f->size >= GZIP_MIN;
-        if (f->compress) {
-            struct gzip_blob *b = gzip_compress(f->data, f->size, 9);
-            if (!b)
-                goto out;
-            gzip_lazy_set(&f->gz, b);
-        }
+        f->gz.level = 9;
     }
     rc = 0;
 out:
+    free(own);
     free(refs);
     if (rc != 0)
         fprintf(stderr, "spkiosk: out of memory preparing the web UI\n");

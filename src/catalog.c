@@ -768,6 +768,7 @@ void catalog_search_put(struct catalog *c, const char *key, size_t klen, const c
     e->klen = klen;
     e->len = len;
     atomic_init(&e->gz.blob, NULL);
+    e->gz.level = 0;
     b = catalog_qhash(key, klen);
     e->next = q->buckets[b];
     q->buckets[b] = e;

@@ -116,7 +116,7 @@ const struct gzip_blob *gzip_lazy_get(struct gzip_lazy *z, const void *raw, size
     if (len < GZIP_MIN || (uint64_t)len > (uint64_t)UINT32_MAX)
         return NULL;
     if (!b) {
-        if (!(b = gzip_compress(raw, len, 6)))
+        if (!(b = gzip_compress(raw, len, z->level ? z->level : 6)))
             return NULL;
         if (!atomic_compare_exchange_strong_explicit(&z->blob, &none, b, memory_order_acq_rel,
                                                      memory_order_acquire)) {

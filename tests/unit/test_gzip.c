@@ -188,3 +188,38 @@ Test(gzip, the_lazy_copy_at_its_limits)
     cr_expect_not_null(atomic_load(&noise.blob), "and that is remembered, not compressed again");
     gzip_lazy_clear(&noise);
 }
+
+/* The lazy copy is made at the level asked for (the UI's files at 9, made
+ * by the first request since a start no longer compresses them all), and
+ * at 6 when none was: the bytes are gzip_compress's at that level. */
+Test(gzip, the_lazy_copy_is_made_at_its_level)
+{
+    struct gzip_lazy dflt = GZIP_LAZY_INIT, best = GZIP_LAZY_INIT;
+    static const char *const words[] = {"社区", "办事", "窗口", "材料", "受理", "aaa", "bcd", "x"};
+    char body[16384];
+    struct gzip_blob *at6, *at9;
+    const struct gzip_blob *a, *b;
+    size_t i, n = 0;
+    unsigned x = 7;
+
+    while (n + 8 < sizeof body) {
+        x = x * 1103515245u + 12345u;
+        for (i = 0; words[(x >> 16) % 8][i]; i++)
+            body[n++] = words[(x >> 16) % 8][i];
+        body[n++] = (char)('a' + (x >> 8) % 26);
+    }
+    best.level = 9;
+    a = gzip_lazy_get(&dflt, body, n);
+    b = gzip_lazy_get(&best, body, n);
+    at6 = gzip_compress(body, n, 6);
+    at9 = gzip_compress(body, n, 9);
+    cr_assert(a && b && at6 && at9 && at6->len && at9->len);
+    cr_expect(a->len == at6->len && memcmp(a->data, at6->data, a->len) == 0, "no level: 6");
+    cr_expect(b->len == at9->len && memcmp(b->data, at9->data, b->len) == 0, "level 9");
+    cr_expect(at6->len != at9->len || memcmp(at6->data, at9->data, at6->len) != 0,
+              "the two levels tell apart on this body");
+    free(at6);
+    free(at9);
+    gzip_lazy_clear(&dflt);
+    gzip_lazy_clear(&best);
+}
