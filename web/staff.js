@@ -9,7 +9,7 @@
 // in from home, which staff invite to the hall on a date or return.
 // The server decides every move; the page shows what it answers.
 
-import { el, stepLabel, busy, closable, redrawRows } from './core.js';
+import { el, stepLabel, busy, closable, redrawRows, holdInputs } from './core.js';
 import { api, ApiError, serverNow } from './api.js';
 import { currentSession, ensureLogin, errorText, sessionBadge, warnBeforeLogout } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
@@ -1846,10 +1846,14 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
       e.preventDefault();
       busy(form.querySelector('[type=submit]'), async () => {
         for (const b of boxes) b.removeAttribute('aria-invalid');
+        // the ticks sent stay the ones shown until the server has them
+        // (core.js holdInputs), and until the next screen replaces them
+        const giveBack = holdInputs(form);
         try {
           await api(`/api/v1/cases/${enc(id)}/conditions`,
             { method: 'POST', body: { confirmed: boxes.map((b) => b.checked) } });
         } catch (x) {
+          giveBack();
           const unmet = x.status === 422 && Array.isArray(x.body?.unmet) ? x.body.unmet.filter((i) => boxes[i]) : [];
           if (!unmet.length) { msg(err, fillFailText(x, '办理条件')); return; }
           // the server's words are the resident's (请到综合窗口咨询, to the
@@ -1861,7 +1865,8 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
           boxes[unmet[0]].focus();
           return;
         }
-        fillCase(id, null, { box: err, before: '办理条件已确认。' });
+        await fillCase(id, null, { box: err, before: '办理条件已确认。' });
+        if (form.isConnected) giveBack();
       });
     });
     body.push(form);
@@ -2119,9 +2124,14 @@ function stepForm(id, c, p, n, err, full) {
       }
       for (const p2 of form.querySelectorAll('.field-error')) p2.textContent = '';
       for (const bad of form.querySelectorAll('[aria-invalid]')) bad.removeAttribute('aria-invalid');
+      // the ticks and answers sent stay the ones shown until the server has
+      // them (core.js holdInputs): one changed meanwhile showed beside a
+      // step saved without it, and until the next step replaces the form
+      const giveBack = holdInputs(form);
       try {
         await api(`/api/v1/cases/${enc(id)}/steps/${n}`, { method: 'POST', body });
       } catch (x) {
+        giveBack();
         const r = x.body || {};
         if (x.status === 422 && r.fields) {
           const lines = [];
@@ -2147,7 +2157,8 @@ function stepForm(id, c, p, n, err, full) {
         msg(err, fillFailText(x, '这一步'));
         return;
       }
-      fillCase(id, null, { box: err, before: '这一步已保存。' });
+      await fillCase(id, null, { box: err, before: '这一步已保存。' });
+      if (form.isConnected) giveBack();
     });
   });
   return form;

@@ -10,7 +10,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, useTwoStaff, kioskPage, staffLogin, poll, openStaffCase, holdQueueRefresh } from './helpers.mjs';
+import { useKiosk, useTwoStaff, kioskPage, staffLogin, poll, openStaffCase, holdQueueRefresh, hold } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
@@ -174,6 +174,42 @@ describe('窗口代填: the focus after a step that fails its checks', () => {
     assert.equal(await page.getAttribute('#cond-1', 'aria-invalid'), 'true');
     assert.equal(await page.getAttribute('#cond-0', 'aria-invalid'), null);
     assert.equal(await active(page), 'cond-1');
+    kp.assertClean('staff page');
+  });
+
+  // A tick or an answer changed while 确认条件 or 保存这一步 was on its way
+  // showed beside a case saved without it (the kiosk's were held already,
+  // core.js holdInputs): they are held until the server has them and the
+  // next screen replaces them.
+  it('holds the ticks and answers sent until the server has them', async () => {
+    const { page } = kp;
+    await page.check('#cond-1');
+    const conds = await hold(page, '**/api/v1/cases/*/conditions');
+    try {
+      await page.click('.fill-form button[type=submit]');
+      assert.deepEqual((await conds.seen).postDataJSON().confirmed, [true, true, true]);
+      // a hand does not wait: forced, so a held box is clicked too
+      await page.locator('#cond-0').click({ force: true });
+      assert.equal(await page.locator('#cond-0').isChecked(), true, 'the tick sent stays');
+      conds.release();
+      // answered before the route goes (unrouted first, its continue failed)
+      await page.locator('#fill-h', { hasText: '第 1 步' }).waitFor();
+    } finally {
+      await conds.off();
+    }
+    await page.selectOption('#field-hukou', '本市户籍');
+    await page.selectOption('#field-status', '失业');
+    const step = await hold(page, '**/api/v1/cases/*/steps/*');
+    try {
+      await page.click('.fill-form button[type=submit]');
+      assert.equal((await step.seen).postDataJSON().fields.status, '失业');
+      assert.equal(await page.locator('#field-status').isDisabled(), true, 'the answer sent is held');
+      step.release();
+      await page.locator('#fill-h', { hasText: '第 2 步' }).waitFor();
+    } finally {
+      await step.off();
+    }
+    assert.equal(await page.locator('.fill-form [disabled]').count(), 0, 'the next step is not held');
     kp.assertClean('staff page');
   });
 });
