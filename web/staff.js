@@ -1865,8 +1865,11 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
           boxes[unmet[0]].focus();
           return;
         }
-        await fillCase(id, null, { box: err, before: '办理条件已确认。' });
-        if (form.isConnected) giveBack();
+        try {
+          await fillCase(id, null, { box: err, before: '办理条件已确认。' });
+        } finally {
+          if (form.isConnected) giveBack();
+        }
       });
     });
     body.push(form);
@@ -2157,8 +2160,12 @@ function stepForm(id, c, p, n, err, full) {
         msg(err, fillFailText(x, '这一步'));
         return;
       }
-      await fillCase(id, null, { box: err, before: '这一步已保存。' });
-      if (form.isConnected) giveBack();
+      try {
+        await fillCase(id, null, { box: err, before: '这一步已保存。' });
+      } finally {
+        // a redraw that threw must not leave the form held for good
+        if (form.isConnected) giveBack();
+      }
     });
   });
   return form;
