@@ -68,9 +68,12 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 export function checkPlaywrightFeatures() {
   const bundle = path.join(path.dirname(require.resolve('playwright-core/package.json')), 'lib', 'coreBundle.js');
   const src = fs.readFileSync(bundle, 'utf8');
-  const m = /\bdisabledFeatures = \[([^\]]*)\]/.exec(src);
+  // the list runs to its `].filter(Boolean)`: a ] in one of its comments
+  // (a link) does not end it early; comments go before the names are read
+  const m = /\bdisabledFeatures = \[([\s\S]*?)\]\.filter\(Boolean\)/.exec(src);
   if (!m) throw new Error(`${bundle}: no disabledFeatures list found; see PLAYWRIGHT_DISABLED in tests/e2e/helpers.mjs`);
-  const theirs = [...m[1].replace(/\/\/[^\n]*/g, '').matchAll(/"([^"]+)"/g)].map((x) => x[1]);
+  const theirs = [...m[1].replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/[^\n]*/g, '$1')
+    .matchAll(/"([^"]+)"/g)].map((x) => x[1]);
   const missing = theirs.filter((f) => !PLAYWRIGHT_DISABLED.includes(f));
   if (!theirs.length || missing.length) {
     throw new Error(`playwright-core disables ${missing.join(', ') || 'no feature we can read'} too: ` +
