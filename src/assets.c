@@ -83,8 +83,8 @@ static size_t assets_find(const unsigned char *data, size_t len)
  * module's import; not "../NAME"), NAME being the whole run of name
  * characters there. Returns the offset of NAME, *which the file's index;
  * len when there is none. One pass over the bytes: a start-up used to
- * search each file once for every other file's name, a third of the HTTP
- * tests' CPU (~450 daemon starts). */
+ * search each file once for every other file's name, a fifth of the HTTP
+ * tests' CPU (~450 daemon starts; docs/performance.md, item 27). */
 static size_t assets_ref_next(const unsigned char *data, size_t len, size_t from, size_t self,
                               size_t *which)
 {
@@ -122,13 +122,13 @@ static bool *assets_refs(size_t n)
     return refs;
 }
 
-/* File i's name hash: over the names and the digests (own[j], of its bytes
- * alone) of itself and of every file it reaches through its references, so
+/* File i's name hash: over the names and the digests (own + j * 32: the
+ * SHA-256 of file j's bytes alone) of itself and of every file it reaches through its references, so
  * that the name changes whenever the rewritten bytes could (a cycle of
  * imports is fine: it is a set). Each file's bytes are hashed once, not
  * once for every file that reaches it. */
-static int assets_name_hash(size_t i, const bool *refs, size_t n,
-                            const unsigned char (*own)[crypto_hash_sha256_BYTES], char hex[9])
+static int assets_name_hash(size_t i, const bool *refs, size_t n, const unsigned char *own,
+                            char hex[9])
 {
     bool *seen = calloc(n, sizeof *seen);
     size_t *stack = malloc(n * sizeof *stack), top = 0, j, k;
@@ -153,7 +153,8 @@ static int assets_name_hash(size_t i, const bool *refs, size_t n,
         if (seen[j]) {
             crypto_hash_sha256_update(&st, (const unsigned char *)embed_assets[j].name,
                                       strlen(embed_assets[j].name) + 1);
-            crypto_hash_sha256_update(&st, own[j], crypto_hash_sha256_BYTES);
+            crypto_hash_sha256_update(&st, own + j * crypto_hash_sha256_BYTES,
+                                      crypto_hash_sha256_BYTES);
         }
     crypto_hash_sha256_final(&st, h);
     sodium_bin2hex(hex, 9, h, 4);
@@ -223,25 +224,25 @@ int assets_init(const char *web_dir)
 {
     size_t i, n = embed_assets_count;
     bool *refs = NULL;
-    unsigned char (*own)[crypto_hash_sha256_BYTES] = NULL;
+    unsigned char *own = NULL;
     char hex[9];
     int rc = -1;
 
     if (web_dir)
         return (assets_dir = strdup(web_dir)) ? 0 : -1;
     if (!(assets_files = calloc(n ? n : 1, sizeof *assets_files)) || !(refs = assets_refs(n)) ||
-        !(own = malloc((n ? n : 1) * sizeof *own)))
+        !(own = malloc((n ? n : 1) * crypto_hash_sha256_BYTES)))
         goto out;
     assets_n = n;
     for (i = 0; i < n; i++)
-        crypto_hash_sha256(own[i], embed_assets[i].data, embed_assets[i].size);
+        crypto_hash_sha256(own + i * crypto_hash_sha256_BYTES, embed_assets[i].data,
+                           embed_assets[i].size);
     for (i = 0; i < n; i++) {
         assets_files[i].name = embed_assets[i].name;
         assets_files[i].data = embed_assets[i].data;
         assets_files[i].size = embed_assets[i].size;
         if (!assets_is_page(embed_assets[i].name) &&
-            (assets_name_hash(i, refs, n, (const unsigned char (*)[crypto_hash_sha256_BYTES])own,
-                              hex) != 0 ||
+            (assets_name_hash(i, refs, n, own, hex) != 0 ||
              !(assets_files[i].hashed = assets_hashed_name(embed_assets[i].name, hex))))
             goto out;
     }
